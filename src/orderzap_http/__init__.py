@@ -1,0 +1,1 @@
+"""OrderZap's shell: configuration, the composition root, the Falcon app and the Click CLI."""
