@@ -17,6 +17,7 @@ from orderzap_core.commands import (
     StatusChange,
 )
 from orderzap_core.domain.accounts import Restaurant, Role, User
+from orderzap_core.domain.contact import Email, PhoneNumber
 from orderzap_core.domain.events import EventType, OrderEvent
 from orderzap_core.domain.menu import MenuItem
 from orderzap_core.domain.money import CurrencyMismatch, Money
@@ -42,7 +43,8 @@ from orderzap_core.policy import Principal
 from orderzap_core.services import Services
 
 __all__ = [
-    "UNSET", "BadRequest", "CurrencyMismatch", "EditMenuItem", "EditOrder", "EventType", "Forbidden",
+    "UNSET", "BadRequest", "Email", "PhoneNumber", "CurrencyMismatch", "EditMenuItem", "EditOrder",
+    "EventType", "Forbidden",
     "IdempotencyConflict", "InvalidCredentials", "InvalidTransition", "ListOrders", "Login", "MenuItem",
     "MenuItemId", "Money", "NewMenuItem", "NewRestaurant", "NewUser", "NotFound", "Order", "OrderEvent",
     "OrderId", "OrderItem", "OrderLine", "OrderStatus", "OrderZapError", "Page", "PaymentMethod",

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
-
+from orderzap_core.domain.contact import Email, PhoneNumber
 from orderzap_core.errors import Problem
 
 NAME_MAX = 100
@@ -19,13 +18,8 @@ MIN_ITEMS, MAX_ITEMS = 1, 50
 MIN_QUANTITY, MAX_QUANTITY = 1, 99
 MIN_PRICE_CENTS, MAX_PRICE_CENTS = 0, 10_000_000
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
-EMAIL_MAX = 254
-PHONE_MAX = 32
-#: Numbers written without a leading + are read as numbers of this region.
-DEFAULT_PHONE_REGION = "US"
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Active ISO 4217 codes (2026), so "ABC" is refused rather than stored.
 CURRENCIES = frozenset("""
@@ -85,15 +79,12 @@ def price_cents(path: str, value: int) -> list[Problem]:
 
 def normalise_phone(value: str) -> str | None:
     """``value`` in E.164, or None when it is not a valid phone number."""
-    if len(value) > PHONE_MAX or has_forbidden_controls(value):
+    if has_forbidden_controls(value):
         return None
     try:
-        parsed = phonenumbers.parse(value, DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException:
+        return PhoneNumber.parse(value).e164
+    except ValueError:
         return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone(path: str, value: str) -> list[Problem]:
@@ -104,16 +95,17 @@ def phone(path: str, value: str) -> list[Problem]:
 
 
 def normalise_email(value: str) -> str:
-    """An email address as stored: trimmed and lower-cased."""
+    """An email address as stored: trimmed and lower-cased (valid or not: lookups use it too)."""
     return value.strip().lower()
 
 
 def email(path: str, value: str) -> list[Problem]:
     """A plausible email address, at most 254 characters."""
-    cleaned = normalise_email(value)
-    if len(cleaned) > EMAIL_MAX or has_forbidden_controls(value) or not _EMAIL.match(cleaned):
+    try:
+        Email.parse(value)
+    except ValueError:
         return [Problem(path, "must be a valid email address")]
-    return []
+    return [Problem(path, "must be a valid email address")] if has_forbidden_controls(value) else []
 
 
 def slug(path: str, value: str) -> list[Problem]:
