@@ -86,3 +86,15 @@ def authorize(principal: Principal, action: Action, order: Order | None = None) 
         raise Forbidden(f"a {principal.role.value} may not {action.value}")
     if scope is OWN and order is not None and order.created_by != principal.user_id:
         raise NotFound("order")
+
+
+_CELLS: Mapping[Scope, str] = {ALL: "yes", OWN: "its own", NONE: "no"}
+
+
+def role_table_markdown() -> str:
+    """The role table as Markdown, for the docs (``docs/policy.md`` holds this rendering)."""
+    roles = list(Role)
+    lines = ["| action | " + " | ".join(r.value for r in roles) + " |", "|---|" + "---|" * len(roles)]
+    for action, scopes in ROLE_TABLE.items():
+        lines.append(f"| {action.value} | " + " | ".join(_CELLS[scopes[r]] for r in roles) + " |")
+    return "\n".join(lines) + "\n"
