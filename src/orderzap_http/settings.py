@@ -2,14 +2,33 @@
 
 ``Settings.from_env()`` reads and checks every variable and stops start-up with one clear line
 (SettingsError) for a missing or malformed one.
+
+With no ``DATABASE_URL`` OrderZap runs in its embedded demo mode: PostgreSQL lives under the data
+directory, and when ``JWT_SECRET`` is unset a random secret is generated once and kept there
+(``jwt-secret``, mode 0600), so tokens survive restarts and tokens the CLI issues work against the
+server sharing the directory.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from attrs import frozen
+import platformdirs
+from attrs import evolve, fields, frozen
+
+#: HS256 keys shorter than the hash output are guessable offline (RFC 7518 §3.2).
+MIN_JWT_SECRET_BYTES = 32
+JWT_SECRET_FILE = "jwt-secret"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("console", "json")
+_DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 class SettingsError(Exception):
@@ -43,3 +62,192 @@ class Settings:
     pool_timeout_seconds: float = 2.0        # ORDERZAP_POOL_TIMEOUT: waiting for a connection
     pool_idle_seconds: float = 30.0          # ORDERZAP_POOL_IDLE: idle connections closed after
     demo: bool = False                       # embedded demo mode (no DATABASE_URL)
+    workers: int = 2                         # WEB_CONCURRENCY (gunicorn's name): worker processes
+    threads: int = 8                         # ORDERZAP_THREADS: request threads per worker
+    graceful_timeout_seconds: float = 30.0   # ORDERZAP_GRACEFUL_TIMEOUT: in-flight requests on stop
+    relay: bool = True                       # --no-relay: no outbox relay in the server process
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the database is the embedded PostgreSQL under the data directory."""
+        return self.database_url is None
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        """The data directory: ORDERZAP_DATA_DIR, else the per-user data directory."""
+        return self.data_dir if self.data_dir is not None else default_data_dir()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``environ`` (default ``os.environ``), then ``overrides`` (CLI flags; None
+        means "not given"). Raises SettingsError naming the first bad setting."""
+        env = _Env(os.environ if environ is None else environ)
+        values: dict[str, Any] = {
+            "database_url": env.text("DATABASE_URL"),
+            "database_app_url": env.text("DATABASE_APP_URL"),
+            "data_dir": env.parse("ORDERZAP_DATA_DIR", _path),
+            "jwt_secret": env.raw("JWT_SECRET"),
+            "jwt_expires_in": env.parse("JWT_EXPIRES_IN", parse_duration),
+            "jwt_issuer": env.text("JWT_ISSUER"),
+            "jwt_audience": env.text("JWT_AUDIENCE"),
+            "host": env.text("HOST"),
+            "port": env.parse("PORT", _int_between(1, 65535)),
+            "allowed_origins": env.parse("ALLOWED_ORIGINS", _csv),
+            "log_level": env.parse("LOG_LEVEL", _choice(LOG_LEVELS, upper=True)),
+            "log_format": env.parse("LOG_FORMAT", _choice(LOG_FORMATS)),
+            "log_dir": env.parse("LOG_DIR", _path),
+            "rate_limit_per_minute": env.parse("RATE_LIMIT_PER_MINUTE", _int_between(1, 10**9)),
+            "convex_url": env.text("CONVEX_URL") or env.parse("CONVEX_DEPLOYMENT", _convex_deployment),
+            "convex_admin_key": env.text("CONVEX_ADMIN_KEY") or env.text("CONVEX_DEPLOY_KEY"),
+            "cache_reads": env.parse("CACHE_READS", _on_off),
+            "pool_max_size": env.parse("ORDERZAP_POOL_MAX", _int_between(1, 1000)),
+            "pool_timeout_seconds": env.parse("ORDERZAP_POOL_TIMEOUT", _seconds),
+            "pool_idle_seconds": env.parse("ORDERZAP_POOL_IDLE", _seconds),
+            "workers": env.parse("WEB_CONCURRENCY", _int_between(1, 256)),
+            "threads": env.parse("ORDERZAP_THREADS", _int_between(1, 1000)),
+            "graceful_timeout_seconds": env.parse("ORDERZAP_GRACEFUL_TIMEOUT", _seconds),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        settings = cls(**{k: v for k, v in values.items() if v is not None})
+        return settings.checked()
+
+    def checked(self) -> Settings:
+        """These settings with the demo flag derived and the JWT secret resolved. Raises
+        SettingsError for a missing or short secret outside the embedded demo."""
+        settings = evolve(self, demo=self.embedded)
+        if settings.jwt_secret is None and settings.embedded:
+            return evolve(settings, jwt_secret=demo_jwt_secret(settings.resolved_data_dir))
+        if settings.jwt_secret is None:
+            raise SettingsError("JWT_SECRET is required when DATABASE_URL is set "
+                                f"(at least {MIN_JWT_SECRET_BYTES} bytes)")
+        if not settings.embedded and len(settings.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise SettingsError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes long")
+        return settings
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (``~/.local/share/orderzap`` on Linux)."""
+    return platformdirs.user_data_path("orderzap")
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed, readable by its owner only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # NOTE: mkdir's mode is filtered by the umask, and an existing directory keeps its own mode.
+    path.chmod(0o700)
+    return path
+
+
+def demo_jwt_secret(data_dir: Path) -> str:
+    """The embedded demo's signing secret: read from the data directory, created (0600) on first use."""
+    path = data_dir / JWT_SECRET_FILE
+    try:
+        existing = path.read_text().strip()
+    except FileNotFoundError:
+        existing = ""
+    except OSError as error:
+        raise SettingsError(f"cannot read {path}: {error.strerror}") from None
+    if existing:
+        return existing
+    try:
+        ensure_private_dir(data_dir)
+        secret = secrets.token_urlsafe(48)
+        # O_EXCL: when two processes start at once, one writes and the other reads its secret.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError as error:
+        raise SettingsError(f"cannot write {path}: {error.strerror}") from None
+    with os.fdopen(fd, "w") as out:
+        out.write(secret + "\n")
+    return secret
+
+
+def parse_duration(text: str) -> timedelta:
+    """``7d``, ``12h``, ``30m`` or ``45s`` as a timedelta. Raises ValueError for anything else."""
+    match = _DURATION.match(text)
+    if match is None or int(match.group(1)) == 0:
+        raise ValueError("must be a positive duration such as 7d, 12h, 30m or 45s")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class _Env:
+    """Reads variables; an empty value counts as unset, as shells and .env files write it."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def raw(self, name: str) -> str | None:
+        value = self._environ.get(name)
+        return value if value else None
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        return value.strip() or None if value is not None else None
+
+    def parse(self, name: str, parse: Callable[[str], Any]) -> Any:
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise SettingsError(f"{name}={value!r} is invalid: {error}") from None
+
+
+def _path(text: str) -> Path:
+    return Path(text).expanduser()
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("must be a number of seconds") from None
+    if not 0 < value < 86400:
+        raise ValueError("must be a number of seconds above 0")
+    return value
+
+
+def _choice(choices: tuple[str, ...], *, upper: bool = False) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.upper() if upper else text.lower()
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _on_off(text: str) -> bool:
+    value = text.lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise ValueError("must be on or off")
+
+
+def _convex_deployment(text: str) -> str:
+    """``prod:happy-otter-123`` (as Convex's tools write it) → ``https://happy-otter-123.convex.cloud``."""
+    _, _, name = text.rpartition(":")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise ValueError("must look like prod:happy-otter-123")
+    return f"https://{name}.convex.cloud"
