@@ -142,18 +142,17 @@ class OrderService:
         if idempotency_key is not None:
             check_idempotency_key(idempotency_key)
         problems = order_problems(command)
-        if problems:
-            raise ValidationFailed(problems)
         now = self._clock.now()
         with self._uow(principal.restaurant_id) as uow:
-            if idempotency_key is not None:
+            # NOTE: a body with bad fields is never a replay; its menu problems join the others below.
+            if idempotency_key is not None and not problems:
                 request_print = fingerprint(principal, command)
                 earlier = uow.idempotency.find(idempotency_key, newer_than=now - IDEMPOTENCY_TTL)
                 if earlier is not None:
                     if earlier.fingerprint != request_print:
                         raise IdempotencyConflict("this Idempotency-Key was used with a different request")
                     return Placement(earlier.order, replayed=True)
-            order, event = self._new_order(uow, principal, command, now)
+            order, event = self._new_order(uow, principal, command, now, problems)
             uow.orders.add(order)
             uow.events.append(event)
             uow.outbox.append(order)
@@ -162,13 +161,15 @@ class OrderService:
             uow.commit()
         return Placement(order)
 
-    def _new_order(self, uow: UnitOfWork, principal: Principal, command: PlaceOrder,
-                   now: datetime) -> tuple[Order, OrderEvent]:
+    def _new_order(self, uow: UnitOfWork, principal: Principal, command: PlaceOrder, now: datetime,
+                   problems: builtins.list[Problem]) -> tuple[Order, OrderEvent]:
+        """The new order and its event; ``problems`` (the field rules') and the menu's are reported
+        together, so one ValidationFailed names every bad field."""
         restaurant = uow.restaurant.get()
         if restaurant is None:
             raise NotFound("restaurant")
         menu = uow.menu_items.get_many(list({line.menu_item_id for line in command.items}))
-        problems = [
+        problems = problems + [
             Problem(f"items[{i}].menu_item_id", "is not an available item of this restaurant's menu")
             for i, line in enumerate(command.items)
             if line.menu_item_id not in menu or not menu[line.menu_item_id].can_be_ordered
