@@ -1,0 +1,1 @@
+"""The middleware stack of the app, in the order create_app installs it."""

@@ -1,0 +1,1 @@
+"""The HTTP resources: each parses, calls one use case, and renders through ``envelope``."""
