@@ -65,7 +65,7 @@ class Settings:
     workers: int = 2                         # WEB_CONCURRENCY (gunicorn's name): worker processes
     threads: int = 8                         # ORDERZAP_THREADS: request threads per worker
     graceful_timeout_seconds: float = 30.0   # ORDERZAP_GRACEFUL_TIMEOUT: in-flight requests on stop
-    relay: bool = True                       # --no-relay: no outbox relay in the server process
+    relay: bool = True                       # ORDERZAP_RELAY on|off, --no-relay: the in-process relay
 
     @property
     def embedded(self) -> bool:
@@ -106,6 +106,7 @@ class Settings:
             "workers": env.parse("WEB_CONCURRENCY", _int_between(1, 256)),
             "threads": env.parse("ORDERZAP_THREADS", _int_between(1, 1000)),
             "graceful_timeout_seconds": env.parse("ORDERZAP_GRACEFUL_TIMEOUT", _seconds),
+            "relay": env.parse("ORDERZAP_RELAY", _on_off),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}

@@ -1,0 +1,140 @@
+"""The composition root: Settings → a Runtime holding Services and what must be closed.
+
+This is the only code that picks real adapters. With ``DATABASE_URL`` unset it starts (or joins)
+the embedded PostgreSQL in the data directory; otherwise it connects to ``DATABASE_URL`` (the
+owner) and ``DATABASE_APP_URL`` (the server's own login as ``orderzap_app``).
+
+Two steps, because gunicorn forks: :func:`start_database` runs once in the process that owns the
+embedded server (the master), and :func:`open_runtime` opens pools in each process that uses them
+(every worker, after the fork). A CLI command does both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from attrs import define, frozen
+
+from orderzap_adapters.system import Argon2Hasher, SystemClock, SystemRandom, UuidIds
+from orderzap_core import Services
+from orderzap_http.settings import Settings, ensure_private_dir
+
+if TYPE_CHECKING:
+    from orderzap_adapters.postgres.embedded import EmbeddedPostgres
+
+    from orderzap_adapters.postgres import PgDatabase
+
+
+class StartupError(Exception):
+    """The database could not be started or is not ready; the message is the one line to print."""
+
+
+@frozen
+class Endpoints:
+    """Where the database is: the owner's URL, and the app's and relay's logins when known."""
+
+    owner_url: str
+    app_url: str | None = None
+    relay_url: str | None = None
+
+
+@define
+class Database:
+    """A started database: its endpoints, and the embedded server this process joined, if any."""
+
+    endpoints: Endpoints
+    embedded: EmbeddedPostgres | None = None
+
+    def stop(self) -> None:
+        """Leave the embedded server; the last process to leave stops it (pgserver counts them)."""
+        embedded, self.embedded = self.embedded, None
+        if embedded is not None:
+            embedded.stop()
+
+
+def start_database(settings: Settings) -> Database:
+    """Start or join the embedded PostgreSQL (no DATABASE_URL), else name DATABASE_URL's.
+    Raises StartupError when the embedded server cannot start."""
+    if not settings.embedded:
+        assert settings.database_url is not None
+        return Database(Endpoints(settings.database_url, settings.database_app_url))
+    from orderzap_adapters.postgres.embedded import start_embedded
+
+    data_dir = settings.resolved_data_dir
+    try:
+        ensure_private_dir(data_dir)
+        embedded = start_embedded(data_dir)
+    except Exception as error:  # noqa: BLE001 — pgserver raises whatever its subprocesses did
+        raise StartupError(
+            f"cannot start the embedded PostgreSQL in {data_dir}: {_first_line(error)}") from error
+    return Database(Endpoints(embedded.owner_url, embedded.app_url, embedded.relay_url), embedded)
+
+
+def open_database(settings: Settings, endpoints: Endpoints, *, max_size: int | None = None) -> PgDatabase:
+    """Pools on ``endpoints``, sized and timed by the settings. Raises Unavailable."""
+    from orderzap_adapters.postgres import PgConfig, PgDatabase
+
+    return PgDatabase.open(PgConfig(
+        endpoints.owner_url, app_url=endpoints.app_url, relay_url=endpoints.relay_url,
+        max_size=min(max_size or settings.pool_max_size, settings.pool_max_size),
+        timeout=settings.pool_timeout_seconds, max_idle=settings.pool_idle_seconds))
+
+
+def build_services(settings: Settings, database: PgDatabase) -> Services:
+    """The application on PostgreSQL with the real clock, ids, randomness and Argon2id hashing.
+    No realtime mirror yet: the cache is the null cache and the relay drains to the null sink."""
+    from orderzap_adapters import postgres
+
+    return postgres.services(database, clock=SystemClock(), ids=UuidIds(), hasher=Argon2Hasher(),
+                             random=SystemRandom(), cache_reads=settings.cache_reads)
+
+
+@define
+class Runtime:
+    """Services on an open database, and what closing must release."""
+
+    settings: Settings
+    services: Services
+    database: PgDatabase
+    #: The database this runtime started itself (a CLI command); None when a master owns it.
+    started: Database | None = None
+
+    def close(self) -> None:
+        """Close the pools, then leave the embedded server if this runtime joined it."""
+        try:
+            self.database.close()
+        finally:
+            if self.started is not None:
+                self.started.stop()
+
+
+def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migrate: bool = False,
+                 check_schema: bool = False, max_size: int | None = None) -> Runtime:
+    """Open the application: on ``endpoints`` when given (a worker), else on a database started
+    here (a CLI command). ``migrate`` applies pending migrations as the owner first;
+    ``check_schema`` refuses a database with pending migrations. Raises StartupError, Unavailable."""
+    started = None if endpoints is not None else start_database(settings)
+    where = endpoints if endpoints is not None else started.endpoints  # type: ignore[union-attr]
+    try:
+        database = open_database(settings, where, max_size=max_size)
+        try:
+            if migrate:
+                database.migrate()
+            elif check_schema:
+                pending = [name for name, at in database.status() if at is None]
+                if pending:
+                    raise StartupError(f"the database has {len(pending)} pending migration(s), "
+                                       "the first is " + pending[0] + ": run `orderzap db migrate`")
+            return Runtime(settings, build_services(settings, database), database, started)
+        except BaseException:
+            database.close()
+            raise
+    except BaseException:
+        if started is not None:
+            started.stop()
+        raise
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
