@@ -78,7 +78,9 @@ class Cursor:
             if created_at.tzinfo is None:
                 raise ValueError("naive time")
             return cls(Position(created_at, UUID(ident)), Sort(sort), Source(source))
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        # NOTE: the checksum is no secret, so a crafted body can hold any JSON: an int where the id
+        # belongs (AttributeError in UUID), or nesting deep enough to exhaust the parser.
+        except (ValueError, TypeError, AttributeError, RecursionError, binascii.Error, UnicodeDecodeError):
             raise BadRequest("cursor is not one this server issued") from None
 
 
