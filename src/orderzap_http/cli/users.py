@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from orderzap_core import NewUser, Role
@@ -39,7 +41,7 @@ def _password(cli: Cli, given: str | None, from_stdin: bool) -> str:
     if given is not None:
         return given
     if from_stdin:
-        line = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        line = sys.stdin.readline().rstrip("\r\n")
         if not line:
             raise click.ClickException("--password-stdin read no password from stdin")
         return line
