@@ -85,7 +85,8 @@ def test_every_bad_field_of_a_new_user_is_named(oz: Services, admin: Principal) 
 
 def test_an_email_belongs_to_one_user_of_a_restaurant(oz: Services, admin: Principal, ada: Principal) -> None:
     again = NewUser("ADA@example.com", Role.CUSTOMER, PASSWORD)
-    assert problems_of(oz.accounts.create_user, admin, again) == [("email", "is already a user of this restaurant")]
+    assert problems_of(oz.accounts.create_user, admin, again) == [
+        ("email", "is already a user of this restaurant")]
 
 
 def test_the_same_email_may_be_a_user_of_another_restaurant(oz: Services, ada: Principal,
