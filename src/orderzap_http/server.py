@@ -15,6 +15,7 @@ command in the same data directory) still uses it.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import signal
@@ -128,7 +129,7 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
             "workers": s.workers,
             "worker_class": "gthread",
             "threads": s.threads,
-            "graceful_timeout": s.graceful_timeout_seconds,
+            "graceful_timeout": math.ceil(s.graceful_timeout_seconds),
             "timeout": 30,
             "keepalive": 5,
             "proc_name": "orderzap",
@@ -140,6 +141,10 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
             "worker_exit": self._worker_exit,
             "child_exit": _child_exit,
         }
+        if "control_socket_disable" in self.cfg.settings:
+            # NOTE: gunicorn >= 26 opens ~/.gunicorn/gunicorn.ctl by default, one path shared by every
+            # server of the user: two servers (tests, two data directories) would fight over it.
+            config["control_socket_disable"] = True
         for key, value in config.items():
             self.cfg.set(key, value)
 
