@@ -39,6 +39,8 @@ from orderzap_http.settings import Settings
 
 #: Seconds a background loop waits after an unexpected error before trying again.
 ERROR_PAUSE = 5.0
+#: gunicorn's exit code for a worker that could not boot (the master then stops).
+WORKER_BOOT_ERROR = 3
 #: How often stale idempotency keys are purged.
 PURGE_EVERY = timedelta(hours=1)
 
@@ -153,8 +155,15 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
         from orderzap_http.app import create_app
 
         logs.configure(self._settings)
-        runtime = open_runtime(self._settings, endpoints=self._endpoints,
-                               max_size=self._settings.threads + 2)
+        try:
+            runtime = open_runtime(self._settings, endpoints=self._endpoints,
+                                   max_size=self._settings.threads + 2)
+        except (OrderZapError, StartupError) as error:
+            # NOTE: one line, then gunicorn's "worker failed to boot" stops the server (exit 3);
+            # an exception would make gunicorn print a stack trace instead.
+            logs.get_logger("orderzap.server").error("worker cannot open the database",
+                                                     error=str(error))
+            sys.exit(WORKER_BOOT_ERROR)
         self._worker = WorkerState(runtime, background_loops(runtime, relay=self._settings.relay))
         return create_app(runtime.services, self._settings)
 
