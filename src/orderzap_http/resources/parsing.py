@@ -15,6 +15,7 @@ from orderzap_core.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT,
 from orderzap_core.domain.status import OrderStatus
 from orderzap_core.errors import BadRequest
 from orderzap_core.services.orders import check_idempotency_key
+from orderzap_http import media
 
 _VERSION = r"[1-9][0-9]{0,17}"
 # "3", W/"3" (a weak tag compares equal here: versions are the only tags we issue) or a bare 3.
@@ -26,7 +27,9 @@ _RFC3339 = re.compile(
 
 def json_object(req: falcon.Request) -> dict[str, Any]:
     """The body, which must be a JSON object. Raises BadRequest (not JSON, not an object)."""
-    body = req.get_media()
+    # NOTE: parsed here rather than by req.get_media(): Falcon picks a media handler by a
+    # case-sensitive match of the Content-Type, and JsonBodies already checked it (any case).
+    body = media.loads(req.bounded_stream.read())
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body
