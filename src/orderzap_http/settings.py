@@ -136,10 +136,12 @@ def default_data_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed, readable by its owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # NOTE: mkdir's mode is filtered by the umask, and an existing directory keeps its own mode.
-    path.chmod(0o700)
+    """Create ``path`` (and parents) if missing, readable by its owner only (0700). An existing
+    directory keeps its mode: as root, pgserver runs PostgreSQL as its own user, which must be
+    able to reach its files inside, and narrowing it under a running server would break it."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.chmod(0o700)       # mkdir's mode is filtered by the umask
     return path
 
 
