@@ -1,0 +1,167 @@
+"""Session: one transaction on one pooled connection, in as few network round trips as it can.
+
+Connections are in autocommit mode and the session sends ``BEGIN`` itself, as the first statement
+of its first pipeline (psycopg's implicit ``BEGIN`` would cost a round trip of its own). Writes
+do not go out when a repository is called: they queue up, and travel with the next read, or with
+``COMMIT``, in one pipeline. So a read costs one round trip however many writes precede it, and
+a commit costs one however many writes it carries. The tenant setting is the first queued
+statement, so it costs nothing either.
+
+Errors of a pipeline surface when it is synchronised; a failed statement aborts the rest of the
+pipeline, ``COMMIT`` included, so a failed commit leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from time import monotonic
+from typing import Any
+
+import psycopg
+from attrs import frozen
+from psycopg import sql
+from psycopg.pq import TransactionStatus
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool
+
+from orderzap_adapters.postgres.errors import translated_errors
+
+logger = logging.getLogger("orderzap.postgres")
+
+Query = str | sql.Composable
+Params = Mapping[str, Any] | Sequence[Any] | None
+
+BEGIN = "BEGIN"
+COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"
+
+
+@frozen
+class Statement:
+    """A query and its parameters, waiting to be sent."""
+
+    query: Query
+    params: Params = None
+
+
+class Session:
+    """One transaction on a connection taken from ``pool`` (call ``open()`` first, ``close()``
+    always). ``prelude`` statements open the transaction (the tenant setting) and travel with
+    its first exchange. Raises Unavailable when no connection comes within ``timeout`` seconds."""
+
+    def __init__(self, pool: ConnectionPool[Any], timeout: float, *, prelude: Sequence[Statement] = (),
+                 attempts: int = 3) -> None:
+        self._pool = pool
+        self._timeout = timeout
+        self._attempts = attempts
+        self._conn: psycopg.Connection[Any] | None = None
+        self._pending: list[Statement] = []
+        self._prelude = list(prelude)
+        self._began = False
+        #: Network round trips this session has made (the docs count them per use case).
+        self.round_trips = 0
+
+    def open(self) -> None:
+        """Take a connection from the pool. Raises Unavailable."""
+        self._deadline = monotonic() + self._timeout
+        with translated_errors():
+            self._conn = self._pool.getconn(timeout=self._timeout)
+
+    def defer(self, query: Query, params: Params = None) -> None:
+        """Queue a statement whose result nobody reads; it goes out with the next exchange."""
+        self._pending.append(Statement(query, params))
+
+    def fetch(self, query: Query, params: Params = None, *, commit: bool = False) -> list[DictRow]:
+        """Send the queued statements and ``query`` in one round trip and return ``query``'s rows;
+        with ``commit``, the same round trip also commits."""
+        return self._exchange([Statement(query, params)], commit=commit)[0]
+
+    def fetch_all(self, *statements: Statement) -> list[list[DictRow]]:
+        """Send the queued statements and ``statements`` in one round trip; the rows of each.
+        Each statement runs on a fresh snapshot, so one may see what an earlier one waited for."""
+        return self._exchange(list(statements), commit=False)
+
+    def fetch_one(self, query: Query, params: Params = None) -> DictRow | None:
+        """The first row of ``query`` (or None), like ``fetch``."""
+        rows = self.fetch(query, params)
+        return rows[0] if rows else None
+
+    def commit(self) -> None:
+        """Send the queued statements and COMMIT, in one round trip."""
+        if not self._began and not self._pending:
+            return                          # nothing was read or written: nothing to commit
+        self._exchange([], commit=True)
+
+    def close(self) -> None:
+        """Roll back unless committed (one round trip when a transaction is open) and give the
+        connection back to the pool."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.execute(ROLLBACK)
+                self.round_trips += 1
+        except psycopg.Error as error:       # a dead connection has nothing to roll back
+            logger.info("rollback failed: %s", error)
+        finally:
+            self._pool.putconn(conn)
+
+    def _exchange(self, wanted: list[Statement], *, commit: bool) -> list[list[DictRow]]:
+        statements = [] if self._began else [Statement(BEGIN), *self._prelude]
+        statements += self._pending + wanted
+        if commit:
+            statements.append(Statement(COMMIT))
+        self._pending = []
+        self._began = True
+        with translated_errors():
+            for attempt in range(1, self._attempts + 1):
+                try:
+                    answers = self._send(statements, wanted)
+                    break
+                except psycopg.OperationalError:
+                    if not self._may_reconnect(commit, attempt):
+                        raise
+                    self._reconnect()
+        if commit:
+            self._began = False
+        return answers
+
+    def _send(self, statements: list[Statement], wanted: list[Statement]) -> list[list[DictRow]]:
+        conn = self._conn
+        if conn is None:
+            raise psycopg.OperationalError("the session is not open")
+        answers: dict[int, psycopg.Cursor[DictRow]] = {}
+        with conn.pipeline():
+            for statement in statements:
+                cursor = conn.cursor(row_factory=dict_row)
+                cursor.execute(statement.query, statement.params)  # type: ignore[arg-type]
+                answers[id(statement)] = cursor
+        self.round_trips += 1
+        return [answers[id(statement)].fetchall() for statement in wanted]
+
+    def _may_reconnect(self, commit: bool, attempt: int) -> bool:
+        # NOTE: only a first exchange that commits nothing is safe to send again: a pooled
+        # connection that died with its server (a restart) fails on first use, and the
+        # transaction had not started. A commit that may have happened is never repeated.
+        conn = self._conn
+        return (self.round_trips == 0 and not commit and attempt < self._attempts
+                and conn is not None and conn.broken and monotonic() < self._deadline)
+
+    def _reconnect(self) -> None:
+        broken, self._conn = self._conn, None
+        if broken is not None:
+            self._pool.putconn(broken)       # the pool discards a closed connection
+        logger.info("replacing a broken pooled connection")
+        self._conn = self._pool.getconn(timeout=max(0.05, self._deadline - monotonic()))
+
+
+def one_shot(pool: ConnectionPool[Any], timeout: float, query: Query, params: Params = None) -> list[DictRow]:
+    """Run one statement in its own transaction (BEGIN, it and COMMIT: one round trip); its rows."""
+    session = Session(pool, timeout)
+    session.open()
+    try:
+        return session.fetch(query, params, commit=True)
+    finally:
+        session.close()
