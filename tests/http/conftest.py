@@ -3,15 +3,36 @@ for it), a restaurant with users in every role, and a rival restaurant."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
 import falcon.testing
 import pytest
+import structlog
 
 from orderzap_adapters import memory
 from orderzap_adapters.memory import MemoryWorld
 from orderzap_core.services import Services
+from orderzap_http import logs
 from orderzap_http.app import create_app
 from orderzap_http.settings import Settings
 from tests.http.support import Tenant, http_settings, open_tenant
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path) -> Iterator[Path]:
+    """JSON log lines written to app.log and error.log under a temporary LOG_DIR; the logging set-up
+    is undone afterwards."""
+    logs.configure(http_settings(log_format="json", log_dir=tmp_path))
+    yield tmp_path
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_orderzap_handler", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(logging.WARNING)
+    structlog.reset_defaults()
 
 
 @pytest.fixture

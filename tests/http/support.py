@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import falcon.testing
@@ -129,6 +131,11 @@ def assert_error(result: falcon.testing.Result, status: int, code: str) -> dict[
         assert leak not in result.text
     error: dict[str, Any] = body["error"]
     return error
+
+
+def log_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON log lines of a log file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def fields_of(error: dict[str, Any]) -> list[str]:

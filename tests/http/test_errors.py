@@ -3,23 +3,19 @@ all leave through the error envelope with the request id, and nothing internal s
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import falcon.testing
 import pytest
-import structlog
 from attrs import evolve
 
 from orderzap_core.errors import Unavailable
 from orderzap_core.services import Services
-from orderzap_http import logs
 from orderzap_http.app import create_app
 from orderzap_http.settings import Settings
-from tests.http.support import Tenant, assert_error, http_settings, order_body
+from tests.http.support import Tenant, assert_error, log_lines, order_body
 
 SECRET_SQL = "SELECT password_hash FROM users WHERE restaurant_id = 'x'"
 
@@ -40,23 +36,6 @@ class Failing:
 def failing_client(oz: Services, settings: Settings, error: Exception) -> falcon.testing.TestClient:
     broken = evolve(oz, orders=Failing(error), reads=Failing(error), menu=Failing(error))
     return falcon.testing.TestClient(create_app(broken, settings))
-
-
-@pytest.fixture
-def log_dir(tmp_path: Path) -> Iterator[Path]:
-    """JSON log lines written to app.log and error.log under a temporary LOG_DIR."""
-    logs.configure(http_settings(log_format="json", log_dir=tmp_path))
-    yield tmp_path
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_orderzap_handler", False):
-            root.removeHandler(handler)
-            handler.close()
-    structlog.reset_defaults()
-
-
-def lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.mark.parametrize("path", ["/nope", "/v1", "/v1/", "/v1/orders/", "/v2/orders", "/v1/order",
@@ -112,10 +91,10 @@ def test_an_unexpected_error_is_logged_once_with_its_trace_and_request_id(
     result = client.simulate_get("/v1/orders", headers=headers)
     assert_error(result, 500, "INTERNAL_ERROR")
     assert result.json["error"]["requestId"] == "trace-me-1"
-    errors = [line for line in lines(log_dir / "error.log") if line.get("request_id") == "trace-me-1"]
+    errors = [line for line in log_lines(log_dir / "error.log") if line.get("request_id") == "trace-me-1"]
     assert len(errors) == 1
     assert "Traceback" in errors[0]["exception"] and "RuntimeError" in errors[0]["exception"]
-    access = [line for line in lines(log_dir / "app.log")
+    access = [line for line in log_lines(log_dir / "app.log")
               if line.get("request_id") == "trace-me-1" and line["event"] == "request"]
     assert len(access) == 1
     assert (access[0]["status"], access[0]["code"]) == (500, "INTERNAL_ERROR")
@@ -126,11 +105,11 @@ def test_a_client_error_is_logged_once_and_never_as_an_error(
     headers = {**tenant.headers("staff"), "X-Request-Id": "bad-query-1"}
     result = client.simulate_get("/v1/orders", headers=headers, params={"limit": "0"})
     assert_error(result, 400, "BAD_REQUEST")
-    mine = [line for line in lines(log_dir / "app.log") if line.get("request_id") == "bad-query-1"]
+    mine = [line for line in log_lines(log_dir / "app.log") if line.get("request_id") == "bad-query-1"]
     assert [(line["event"], line["status"], line["code"]) for line in mine] == [
         ("request", 400, "BAD_REQUEST")]
     assert mine[0]["restaurant_id"] == str(tenant.restaurant.id)
-    assert not [line for line in lines(log_dir / "error.log") if line.get("request_id") == "bad-query-1"]
+    assert not [line for line in log_lines(log_dir / "error.log") if line.get("request_id") == "bad-query-1"]
 
 
 def test_a_database_outage_is_service_unavailable_with_retry_after(

@@ -32,7 +32,7 @@ class RateLimit:
         self._windows: dict[RestaurantId, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
-    def _take(self, restaurant_id: RestaurantId) -> tuple[int, float]:
+    def take(self, restaurant_id: RestaurantId) -> tuple[int, float]:
         """Count one request; the number left (negative: over budget) and seconds to reset."""
         now = self._clock()
         with self._lock:
@@ -51,7 +51,7 @@ class RateLimit:
         principal = getattr(req.context, "principal", None)
         if principal is None:
             return
-        left, reset = self._take(principal.restaurant_id)
+        left, reset = self.take(principal.restaurant_id)
         headers = {
             "RateLimit-Limit": str(self._limit),
             "RateLimit-Remaining": str(max(0, left)),
