@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import falcon.testing
+import pytest
 from attrs import evolve
 
 from orderzap_adapters import memory
@@ -48,8 +49,10 @@ def test_ready_reports_a_failing_cache_as_down_but_stays_ready(settings: Setting
     assert result.json["cache"] == "down"
 
 
-def test_ready_is_unavailable_while_the_database_is_down(oz: Services, settings: Settings) -> None:
-    client = falcon.testing.TestClient(create_app(evolve(oz, outbox=Failing(Unavailable())), settings))
+@pytest.mark.parametrize("error", [Unavailable(), RuntimeError("connection reset by peer")])
+def test_ready_is_unavailable_while_the_database_is_down(
+        oz: Services, settings: Settings, error: Exception) -> None:
+    client = falcon.testing.TestClient(create_app(evolve(oz, outbox=Failing(error)), settings))
     result = client.simulate_get("/ready")
     assert result.status_code == 503
     assert result.json == {"database": "down", "cache": "disabled", "outbox": None}
@@ -75,8 +78,9 @@ def test_metrics_count_requests_by_route_template_and_show_the_outbox(
     assert "orderzap_database_up 1.0" in text
 
 
-def test_metrics_say_when_the_database_is_down(oz: Services, settings: Settings) -> None:
-    client = falcon.testing.TestClient(create_app(evolve(oz, outbox=Failing(Unavailable())), settings))
+@pytest.mark.parametrize("error", [Unavailable(), RuntimeError("connection reset by peer")])
+def test_metrics_say_when_the_database_is_down(oz: Services, settings: Settings, error: Exception) -> None:
+    client = falcon.testing.TestClient(create_app(evolve(oz, outbox=Failing(error)), settings))
     result = client.simulate_get("/metrics")
     assert result.status_code == 200
     assert "orderzap_database_up 0.0" in result.text

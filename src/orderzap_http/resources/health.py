@@ -54,6 +54,9 @@ class ReadyResource:
         except OrderZapError as error:
             log.warning("readiness: database down", code=error.code)
             database, outbox = "down", None
+        except Exception:  # noqa: BLE001 — a probe reports, it never fails
+            log.exception("readiness: the outbox could not be read")
+            database, outbox = "down", None
         else:
             database = "ok"
             outbox = {"pending": stats.pending, "oldestAgeSeconds": round(stats.oldest_age_seconds, 3),
