@@ -206,3 +206,31 @@ def test_a_chunked_body_over_the_limit_is_too_large_after_reading_one_byte_past_
 def test_a_chunked_body_within_the_limit_is_read(client: falcon.testing.TestClient, tenant: Tenant) -> None:
     result = chunked(client, tenant, json.dumps(order_body(tenant)).encode())
     assert result.status_code == 201
+
+
+BODY_ROUTES = [("POST", "/v1/orders"), ("PATCH", "/v1/orders/{order}"),
+               ("PATCH", "/v1/orders/{order}/status"), ("POST", "/v1/menu-items"),
+               ("PATCH", "/v1/menu-items/{item}"), ("POST", "/v1/auth/login")]
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ROUTES)
+@pytest.mark.parametrize(("body", "headers", "status", "code"), [
+    (b"{nope", JSON, 400, "BAD_REQUEST"),
+    (b"[]", JSON, 400, "BAD_REQUEST"),
+    (b'"status"', JSON, 400, "BAD_REQUEST"),
+    (b"", JSON, 400, "BAD_REQUEST"),
+    (b'{"a": NaN}', JSON, 400, "BAD_REQUEST"),
+    (b"[" * 10_000, JSON, 400, "BAD_REQUEST"),
+    (b"status=ready", {"Content-Type": "application/x-www-form-urlencoded"}, 415, "UNSUPPORTED_MEDIA_TYPE"),
+    (b"{}", {"Content-Type": "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE"),
+    (b"{" + b" " * 70_000 + b"}", JSON, 413, "PAYLOAD_TOO_LARGE"),
+])
+def test_every_route_with_a_body_refuses_bad_bodies_alike(
+        client: falcon.testing.TestClient, tenant: Tenant, world: MemoryWorld, method: str, path: str,
+        body: bytes, headers: dict[str, str], status: int, code: str) -> None:
+    order = place(client, tenant)
+    url = path.format(order=order["id"], item=tenant.pizza.id)
+    with nothing_changes(world):
+        result = client.simulate_request(method, url, body=body,
+                                         headers={**tenant.headers("admin"), **headers})
+    assert_error(result, status, code)
