@@ -143,6 +143,10 @@ class MemoryOrders:
             raise PermissionError("row-level security: another restaurant's row")
         if order.id in self._t.orders:
             raise KeyError(order.id)
+        for item in order.items:     # the foreign key (restaurant_id, menu_item_id) of PostgreSQL
+            dish = self._t.menu_items.get(item.menu_item_id)
+            if dish is None or not _is_mine(dish.restaurant_id, self._rid):
+                raise KeyError(item.menu_item_id)
         self._t.orders[order.id] = order
 
     def replace(self, order: Order) -> None:
@@ -183,6 +187,9 @@ class MemoryOrderEvents:
         """Record an event (one per version)."""
         if not _is_mine(event.restaurant_id, self._rid):
             raise PermissionError("row-level security: another restaurant's row")
+        order = self._t.orders.get(event.order_id)
+        if order is None or not _is_mine(order.restaurant_id, self._rid):
+            raise KeyError(event.order_id)     # the foreign key to orders
         history = self._t.events.get(event.order_id, ())
         if any(e.version == event.version for e in history):
             raise KeyError((event.order_id, event.version))
