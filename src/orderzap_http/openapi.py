@@ -81,6 +81,9 @@ TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
 NAME_PATTERN = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F]" \
                "[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
 REQUEST_ID_PATTERN = "^[A-Za-z0-9._-]{1,128}$"
+#: Versions are read from at most 18 digits (the ETag, If-Match and minVersion).
+MAX_VERSION = 10**18 - 1
+IF_MATCH_PATTERN = '^(\\*|(W/)?"[1-9][0-9]{0,17}"|[1-9][0-9]{0,17})$'
 
 
 # --- small builders --------------------------------------------------------------------------
@@ -223,8 +226,7 @@ def _domain_schemas() -> dict[str, Schema]:
             "isAvailable": {"type": "boolean"},
             "createdAt": TIMESTAMP,
             "updatedAt": TIMESTAMP,
-            "deletedAt": nullable(TIMESTAMP),
-        }, required=["id", "restaurantId", "name", "priceCents", "isAvailable", "createdAt", "updatedAt"]),
+        }),
         "OrderEvent": obj({
             "version": integer(1, description="The order version this change produced."),
             "type": schema_ref("EventType"),
@@ -232,10 +234,8 @@ def _domain_schemas() -> dict[str, Schema]:
             "toStatus": nullable(schema_ref("OrderStatus")),
             "actorId": UUID,
             "at": TIMESTAMP,
-            "orderId": UUID,
-            "restaurantId": UUID,
-            "reason": text(description="The reason given with a cancellation, if any."),
-        }, required=["version", "type", "fromStatus", "toStatus", "actorId", "at"]),
+            "reason": text(description="The reason given with a status change (a cancellation), if any."),
+        }),
         "Page": obj({
             "nextCursor": string(nullable=True,
                                  description="Pass as `cursor` for the next page; null on the last page."),
@@ -328,10 +328,11 @@ def _operations_schemas() -> dict[str, Schema]:
         "Ready": obj({
             "database": {"type": "string", "enum": ["ok", "down"]},
             "cache": {"type": "string", "enum": ["ok", "down", "disabled"]},
-            "outbox": obj({
-                "pending": integer(0),
+            "outbox": nullable(obj({
+                "pending": integer(0, description="Snapshots not yet delivered to the mirror."),
                 "oldestAgeSeconds": {"type": "number", "minimum": 0},
-            }, required=["pending", "oldestAgeSeconds"]),
+                "parked": integer(0, description="Snapshots the mirror refused; see `orderzap sync`."),
+            }, required=["pending", "oldestAgeSeconds"], description="null while the database is down.")),
         }),
     }
 
@@ -379,8 +380,8 @@ HEADERS: Mapping[str, Schema] = {
                      "schema": string(pattern=REQUEST_ID_PATTERN)},
     "ETag": {"description": "The order's version, quoted: `\"3\"`. Send it back in If-Match.",
              "schema": string(pattern='^"[1-9][0-9]*"$')},
-    "Location": {"description": "The new order's path.",
-                 "schema": string(pattern="^/v1/orders/[0-9a-f-]{36}$")},
+    "Location": {"description": "The path of what was created.",
+                 "schema": string(pattern="^/v1/(orders|menu-items)/[0-9a-f-]{36}$")},
     "X-Cache": {"description": "How the realtime cache served the read; `bypass`: no cache is "
                                "configured, or reads skip it.",
                 "schema": enum_of(CacheStatus)},
@@ -470,12 +471,14 @@ def _parameter_components() -> dict[str, Schema]:
                       "`createdAt` (oldest first) or `-createdAt` (newest first, the default)."),
         "IncludeDeleted": query("includeDeleted", {"type": "boolean", "default": False},
                                 "Include soft-deleted orders (admins only; ignored for other roles)."),
-        "MinVersion": query("minVersion", integer(1),
+        "MinVersion": query("minVersion", integer(1, MAX_VERSION),
                             "Read-your-writes: a cached copy older than this version is not served."),
         "Available": query("available", {"type": "boolean"},
                            "`true`: only items that can be ordered; `false`: only unavailable ones."),
-        "IfMatch": header("If-Match", string(pattern='^"[0-9]+"$'),
-                          "The version the change expects, as its ETag (`\"3\"`); a mismatch is 412."),
+        "IfMatch": header(
+            "If-Match", string(pattern=IF_MATCH_PATTERN),
+            "The version the change expects, as its ETag (`\"3\"`; `W/\"3\"` and a bare `3` are read "
+            "the same, `*` matches any version); a mismatch is 412, anything else 400."),
         "IdempotencyKey": header(
             "Idempotency-Key", string(min_length=1, max_length=IDEMPOTENCY_KEY_MAX, pattern="^[ -~]+$"),
             f"1–{IDEMPOTENCY_KEY_MAX} printable ASCII characters. The same key with the same body within "
@@ -551,7 +554,7 @@ def _order_paths() -> dict[str, Schema]:
             "get": operation(
                 "listOrders", "List orders", {
                     200: response("A page of orders (a customer sees only its own).",
-                                  schema_ref("OrderList"), header_names=["X-Cache"]),
+                                  schema_ref("OrderList"), header_names=["X-Cache"], required=["X-Cache"]),
                 }, tag="orders", errors=[400],
                 params=["Status", "CreatedAfter", "CreatedBefore", "Limit", "Cursor", "Sort",
                         "IncludeDeleted"],
@@ -616,7 +619,9 @@ def _menu_paths() -> dict[str, Schema]:
                     200: response("A page of live menu items, oldest first.", schema_ref("MenuItemList")),
                 }, tag="menu", errors=[400], params=["Available", "Limit", "Cursor"]),
             "post": operation(
-                "createMenuItem", "Add a menu item", {201: response("The new item.", item)},
+                "createMenuItem", "Add a menu item", {
+                    201: response("The new item.", item, header_names=["Location"], required=["Location"]),
+                },
                 tag="menu", errors=[403], body="NewMenuItem", description="Admin only."),
         },
         "/v1/menu-items/{itemId}": {
@@ -670,7 +675,8 @@ def _operations_paths() -> dict[str, Schema]:
             200: response("Always, while the process serves.", schema_ref("Health"), v1=False)})},
         "/ready": {"get": public("ready", "Whether the dependencies answer", {
             200: response("Ready.", schema_ref("Ready"), v1=False),
-            503: response("Not ready: the database is down.", schema_ref("Ready"), v1=False),
+            503: response("Not ready: the database is down.", schema_ref("Ready"),
+                          header_names=["Retry-After"], required=["Retry-After"], v1=False),
         })},
         "/metrics": {"get": public("metrics", "Prometheus metrics", {
             200: response("Prometheus text exposition format.", {"type": "string"},
@@ -716,7 +722,15 @@ def document() -> dict[str, Any]:
                 "\"message\", \"details\"?, \"requestId\"}}`. Money is integer minor units plus the "
                 "restaurant's `currency`; timestamps are RFC 3339 UTC; ids are UUIDs. Every `/v1` "
                 "route but login needs `Authorization: Bearer <JWT>`; the restaurant comes from the "
-                "token alone."),
+                "token alone.\n\n"
+                "Bodies are strict JSON (RFC 8259, UTF-8): `NaN`, `Infinity`, invalid UTF-8, duplicate "
+                "keys or nesting deeper than 32 levels is 400 BAD_REQUEST. Values are never coerced: a "
+                "number sent as a string, `2.5` or `1e2` where an integer is expected, or `\"true\"` for "
+                "a boolean is 422 naming the field. A malformed id in a path is 404, like any unknown "
+                "id. Every response carries `X-Request-Id`, which the error envelope's `requestId` "
+                "repeats. Origins listed in `ALLOWED_ORIGINS` get CORS headers (preflights need no "
+                "token) and may read ETag, Location, X-Request-Id, X-Cache, Idempotent-Replayed, "
+                "Retry-After and the RateLimit-* headers."),
         },
         "servers": [{"url": "http://localhost:3001", "description": "`orderzap serve` (default port)"}],
         "tags": [
