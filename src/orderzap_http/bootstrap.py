@@ -11,6 +11,7 @@ embedded server (the master), and :func:`open_runtime` opens pools in each proce
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from attrs import define, frozen
@@ -20,9 +21,8 @@ from orderzap_core import Services
 from orderzap_http.settings import Settings, ensure_private_dir
 
 if TYPE_CHECKING:
-    from orderzap_adapters.postgres.embedded import EmbeddedPostgres
-
     from orderzap_adapters.postgres import PgDatabase
+    from orderzap_adapters.postgres.embedded import EmbeddedPostgres
 
 
 class StartupError(Exception):
@@ -63,7 +63,7 @@ def start_database(settings: Settings) -> Database:
     data_dir = settings.resolved_data_dir
     try:
         ensure_private_dir(data_dir)
-        embedded = start_embedded(data_dir)
+        embedded = start_embedded(data_dir, migrate=False)    # migrations are the caller's choice
     except Exception as error:  # noqa: BLE001 — pgserver raises whatever its subprocesses did
         raise StartupError(
             f"cannot start the embedded PostgreSQL in {data_dir}: {_first_line(error)}") from error
@@ -87,6 +87,45 @@ def build_services(settings: Settings, database: PgDatabase) -> Services:
 
     return postgres.services(database, clock=SystemClock(), ids=UuidIds(), hasher=Argon2Hasher(),
                              random=SystemRandom(), cache_reads=settings.cache_reads)
+
+
+@frozen
+class OwnerSchema:
+    """The migrations of a database, reached as its owner: no pool, no runtime role needed (on a
+    fresh database the roles do not exist before the first migration)."""
+
+    owner_url: str
+    timeout: float
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations under an advisory lock; the names applied now."""
+        from orderzap_adapters.postgres import migrate
+
+        return migrate.migrate(self.owner_url, timeout=self.timeout)
+
+    def status(self) -> list[tuple[str, datetime | None]]:
+        """Every migration and when it was applied (None: pending)."""
+        from orderzap_adapters.postgres import migrate
+
+        return migrate.status(self.owner_url, timeout=self.timeout)
+
+
+@define
+class SchemaSession:
+    """An OwnerSchema on a database started for it, and what closing must release."""
+
+    schema: OwnerSchema
+    started: Database
+
+    def close(self) -> None:
+        """Leave the embedded server if this session joined it."""
+        self.started.stop()
+
+
+def open_schema(settings: Settings) -> SchemaSession:
+    """The owner's view of the configured database's migrations. Raises StartupError."""
+    started = start_database(settings)
+    return SchemaSession(OwnerSchema(started.endpoints.owner_url, settings.pool_timeout_seconds), started)
 
 
 @define

@@ -15,6 +15,7 @@ command in the same data directory) still uses it.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import shutil
@@ -155,6 +156,7 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
         from orderzap_http.app import create_app
 
         logs.configure(self._settings)
+        quiet_libraries(self._settings)
         try:
             runtime = open_runtime(self._settings, endpoints=self._endpoints,
                                    max_size=self._settings.threads + 2)
@@ -215,6 +217,7 @@ def run(settings: Settings, prepare: Callable[[Runtime], None] | None = None) ->
         signal.signal(sig, _stop_during_startup)
     metrics_dir = _multiprocess_metrics_dir()
     logs.configure(settings)
+    quiet_libraries(settings)
     database = None
     try:
         check_port(settings.host, settings.port)
@@ -233,6 +236,12 @@ def run(settings: Settings, prepare: Callable[[Runtime], None] | None = None) ->
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
         sys.stdout.flush()
+
+
+def quiet_libraries(settings: Settings) -> None:
+    """pgserver logs every initdb and pg_ctl run at INFO: keep that for LOG_LEVEL=DEBUG."""
+    if settings.log_level != "DEBUG":
+        logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 def _multiprocess_metrics_dir() -> str | None:

@@ -122,7 +122,8 @@ class Server:
 
     def log(self) -> str:
         """What the server wrote to stderr so far."""
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(errors="replace")[-6000:]
 
     def terminate(self) -> int:

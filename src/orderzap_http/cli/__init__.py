@@ -23,7 +23,6 @@ from orderzap_core import OrderZapError, Services, Unavailable, ValidationFailed
 from orderzap_http.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from orderzap_http.bootstrap import Runtime
     from orderzap_http.tokens import TokenService
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,7 +53,7 @@ class Cli:
         self._services = services
         self._schema = schema
         self._environ = environ
-        self._runtime: Runtime | None = None
+        self._closers: list[Callable[[], None]] = []
         self._tokens: TokenService | None = None
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
 
@@ -89,18 +88,20 @@ class Cli:
         if self._services is None:
             from orderzap_http.bootstrap import open_runtime
 
-            self._runtime = open_runtime(self.settings, migrate=self.settings.embedded,
-                                         check_schema=True, max_size=2)
-            self._services = self._runtime.services
+            runtime = open_runtime(self.settings, migrate=self.settings.embedded,
+                                   check_schema=True, max_size=2)
+            self._closers.append(runtime.close)
+            self._services = runtime.services
         return self._services
 
     def schema(self) -> Schema:
         """The database's migrations (owner connection; nothing migrated on opening)."""
         if self._schema is None:
-            from orderzap_http.bootstrap import open_runtime
+            from orderzap_http.bootstrap import open_schema
 
-            self._runtime = open_runtime(self.settings, max_size=1)
-            self._schema = self._runtime.database
+            session = open_schema(self.settings)
+            self._closers.append(session.close)
+            self._schema = session.schema
         return self._schema
 
     @property
@@ -114,10 +115,10 @@ class Cli:
 
     def close(self) -> None:
         """Close what this command opened (pools, the embedded PostgreSQL handle)."""
-        runtime, self._runtime = self._runtime, None
-        if runtime is not None:
+        closers, self._closers = self._closers, []
+        for close in reversed(closers):
             try:
-                runtime.close()
+                close()
             except Exception as error:  # noqa: BLE001 — the command's answer is already out
                 click.echo(f"warning: closing the database failed: {error}", err=True)
 
