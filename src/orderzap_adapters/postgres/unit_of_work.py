@@ -108,6 +108,11 @@ class PgRelayUnitOfWork:
         return self
 
     @property
+    def session(self) -> Session:
+        """The transaction underneath (its round-trip count)."""
+        return self._session
+
+    @property
     def queue(self) -> PgRelayQueue:
         """The outbox, for the relay."""
         return self._queue
