@@ -273,3 +273,12 @@ def test_the_relay_in_the_server_drains_the_outbox(server: Server, staff: Api, m
             break
         time.sleep(0.2)
     assert pending == 0
+
+
+def test_user_create_without_a_password_or_terminal_fails_at_once(server: Server,
+                                                                  restaurant: dict[str, Any]) -> None:
+    done = orderzap(server.data_dir, "user", "create", "--restaurant", restaurant["slug"],
+                    "--email", f"nopass@{restaurant['slug']}.test", "--role", "staff", check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "Error: no password given and no terminal to prompt in: pass --password or --password-stdin"]

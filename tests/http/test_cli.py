@@ -25,6 +25,7 @@ from orderzap_core import (
     PlaceOrder,
     Services,
 )
+from orderzap_http.bootstrap import StartupError
 from orderzap_http.cli import Cli, main
 from orderzap_http.settings import Settings
 from orderzap_http.tokens import TokenService
@@ -473,3 +474,15 @@ def test_db_status_then_migrate(oz: Services, settings: Settings) -> None:
     assert "1 pending" in invoke("db", "status").stdout
     assert json.loads(invoke("db", "migrate", "--json").stdout) == {"applied": ["0002_more"]}
     assert invoke("db", "migrate").stdout.strip() == "The database is up to date."
+
+
+class NoDatabase(Cli):
+    @property
+    def services(self) -> Services:
+        raise StartupError("cannot start the embedded PostgreSQL in /nowhere: permission denied")
+
+
+def test_a_database_that_cannot_start_is_one_line(settings: Settings) -> None:
+    result = CliRunner().invoke(main, ["restaurant", "list"], obj=NoDatabase(settings=settings))
+    assert fails_with_one_line(result) == (
+        "Error: cannot start the embedded PostgreSQL in /nowhere: permission denied")

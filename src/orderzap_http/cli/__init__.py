@@ -11,6 +11,7 @@ never read the environment's secrets or open a database. Tests pass ``obj=Cli.on
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import click
 from attrs import evolve
 
-from orderzap_core import OrderZapError, Services, Unavailable, ValidationFailed
+from orderzap_core import OrderZapError, Services, ValidationFailed
+from orderzap_http.bootstrap import StartupError
 from orderzap_http.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Errors that are the user's or the environment's, printed as one line without a trace.
-EXPECTED: tuple[type[BaseException], ...] = (OrderZapError, SettingsError)
+EXPECTED: tuple[type[BaseException], ...] = (OrderZapError, SettingsError, StartupError)
 
 
 class Schema(Protocol):
@@ -137,8 +139,6 @@ def one_line(error: BaseException) -> str:
     if isinstance(error, ValidationFailed):
         problems = "; ".join(f"{p.field.replace('_', '-')} {p.message}" for p in error.problems)
         return f"{problems} [{error.code}]"
-    if isinstance(error, Unavailable):
-        return f"the database cannot be reached: {error.message} [{error.code}]"
     if isinstance(error, OrderZapError):
         return f"{error.message} [{error.code}]"
     return str(error)
@@ -166,6 +166,22 @@ class OrderZapGroup(click.Group):
                 "(run with --debug for the stack trace)") from None
 
 
+def quiet_logging(debug: bool) -> None:
+    """Library log lines (pool retries, pgserver) would break the one-line promise: without
+    --debug they go nowhere, with it to stderr. ``serve`` configures real logging itself."""
+    root = logging.getLogger()
+    if debug:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)   # no-op if already configured
+        return
+    if not any(getattr(h, _QUIET, False) for h in root.handlers):
+        quiet = logging.NullHandler()
+        setattr(quiet, _QUIET, True)
+        root.addHandler(quiet)
+
+
+_QUIET = "_orderzap_quiet"
+
+
 def _debugging(ctx: click.Context) -> bool:
     root = ctx.find_root()
     return bool(root.params.get("debug"))
@@ -184,6 +200,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     if ctx.obj is None:
         ctx.obj = Cli()
+    quiet_logging(debug)
     ctx.call_on_close(ctx.obj.close)
 
 
