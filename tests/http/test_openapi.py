@@ -4,6 +4,7 @@ error code of the contract, and takes its numbers from the core."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import falcon
@@ -169,3 +170,17 @@ def test_every_order_answer_carries_its_etag(doc: dict[str, Any]) -> None:
                 content = answer.get("content", {}).get("application/json", {})
                 if content.get("schema") == {"$ref": "#/components/schemas/OrderResponse"}:
                     assert answer["headers"]["ETag"]["required"] is True, (path, method, status)
+
+
+def test_the_api_guide_shows_every_documented_operation_with_curl(doc: dict[str, Any]) -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "api-guide.md").read_text()
+    sections = {match.group(1): body for match, body in zip(
+        re.finditer(r"^### `([A-Z]+ \S+)`.*$", guide, re.MULTILINE),
+        re.split(r"^### .*$", guide, flags=re.MULTILINE)[1:], strict=True)}
+    for path, item in doc["paths"].items():
+        for method in item:
+            if method.upper() in HTTP_METHODS:
+                body = sections.get(f"{method.upper()} {path}")
+                assert body is not None, f"no section for {method.upper()} {path}"
+                flag = "" if method == "get" else f"-X {method.upper()} "
+                assert f"curl -s {flag}" in body or f"curl -s -i {flag}" in body, (method, path)
