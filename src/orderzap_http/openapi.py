@@ -548,7 +548,7 @@ def _order_paths() -> dict[str, Schema]:
                     201: order_response("The new order (or, with `Idempotent-Replayed: true`, the "
                                         "stored answer to the first request with this key).",
                                         extra=["Location", "Idempotent-Replayed"], required=["Location"]),
-                }, tag="orders", params=["IdempotencyKey"], body="PlaceOrder", errors=[403, 409],
+                }, tag="orders", params=["IdempotencyKey"], body="PlaceOrder", errors=[409],
                 description="Any role; a customer becomes the order's `createdBy`. Prices are copied "
                             "from the menu."),
             "get": operation(
@@ -604,8 +604,9 @@ def _order_paths() -> dict[str, Schema]:
             "parameters": [ref("parameters", "OrderId")],
             "get": operation(
                 "listOrderEvents", "The order's history, oldest first", {
-                    200: response("One event per version.", schema_ref("OrderEventList")),
-                }, tag="orders", errors=[403, 404]),
+                    200: response("One event per version, in one page (`nextCursor` is null, "
+                                  "`limit` the number of events).", schema_ref("OrderEventList")),
+                }, tag="orders", errors=[404]),
         },
     }
 
@@ -646,7 +647,7 @@ def _account_paths() -> dict[str, Schema]:
             "post": operation(
                 "login", "Log in and get a bearer token", {
                     200: response("The token and who it is for.", schema_ref("LoginResultResponse")),
-                }, tag="auth", errors=[401, 429, 503], body="Login", public=True,
+                }, tag="auth", errors=[401, 503], body="Login", public=True,
                 description="Every wrong value (an empty password included) is the same 401 "
                             "INVALID_CREDENTIALS; a missing field is 422."),
         },
