@@ -105,7 +105,12 @@ schema = schemathesis.openapi.from_dict(document())
 
 def drawn_from(ids: Callable[[], list[str]]) -> st.SearchStrategy[str]:
     """One of ``ids()`` as they are when the example is drawn (earlier examples add and delete)."""
-    return st.integers(min_value=0).map(lambda n: (ids() or [str(UUID(int=0))])[n % max(1, len(ids()))])
+
+    def pick(n: int) -> str:
+        now = ids() or [str(UUID(int=0))]
+        return now[n % len(now)]
+
+    return st.integers(min_value=0).map(pick)
 
 
 @schema.hook("flatmap_path_parameters")
@@ -139,7 +144,8 @@ def real_menu_and_phone_half_the_time(context: Any, body: Any) -> st.SearchStrat
 def live() -> tuple[falcon.App, dict[str, str]]:
     """The app on the restaurant's services, and an admin's Authorization header."""
     place = restaurant()
-    settings_ = Settings(jwt_secret="schemathesis-secret-" + "x" * 32)
+    # NOTE: a budget never spent, so authenticated answers carry RateLimit-* headers to check.
+    settings_ = Settings(jwt_secret="schemathesis-secret-" + "x" * 32, rate_limit_per_minute=10**9)
     user, restaurant_ = place.services.accounts.user_by_email(place.slug, "admin@example.com")
     token = TokenService(settings_).issue(user, restaurant_).token
     return create_app(place.services, settings_), {"Authorization": f"Bearer {token}"}
