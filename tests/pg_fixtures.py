@@ -14,8 +14,11 @@ Tests never clean tables: each one makes its own restaurant.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -50,12 +53,29 @@ def start_test_server(data_dir: Path) -> EmbeddedPostgres:
     return start_embedded(data_dir, migrate=False)
 
 
+@contextmanager
+def private_tmp_dir(prefix: str = "orderzap-pg-") -> Iterator[Path]:
+    """A new directory for a PostgreSQL cluster, removed afterwards.
+
+    NOTE: not under pytest's basetemp: as root, PostgreSQL runs as the ``pgserver`` user, which
+    must traverse every parent directory, and a pytest process starting meanwhile makes its
+    ``/tmp/pytest-of-root`` private again (0700)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def embedded_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+def embedded_pg() -> Iterator[EmbeddedPostgres]:
     """The session's embedded PostgreSQL server."""
-    server = start_test_server(tmp_path_factory.mktemp("pg") / "data")
-    yield server
-    server.stop()
+    with private_tmp_dir() as path:
+        server = start_test_server(path / "data")
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")
