@@ -155,15 +155,17 @@ def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migr
     started = None if endpoints is not None else start_database(settings)
     where = endpoints if endpoints is not None else started.endpoints  # type: ignore[union-attr]
     try:
+        # NOTE: before the pools open: they log in as orderzap_app, which the first migration creates.
+        schema = OwnerSchema(where.owner_url, settings.pool_timeout_seconds)
+        if migrate:
+            schema.migrate()
+        elif check_schema:
+            pending = [name for name, at in schema.status() if at is None]
+            if pending:
+                raise StartupError(f"the database has {len(pending)} pending migration(s), "
+                                   f"the first is {pending[0]}: run `orderzap db migrate`")
         database = open_database(settings, where, max_size=max_size)
         try:
-            if migrate:
-                database.migrate()
-            elif check_schema:
-                pending = [name for name, at in database.status() if at is None]
-                if pending:
-                    raise StartupError(f"the database has {len(pending)} pending migration(s), "
-                                       "the first is " + pending[0] + ": run `orderzap db migrate`")
             return Runtime(settings, build_services(settings, database), database, started)
         except BaseException:
             database.close()
