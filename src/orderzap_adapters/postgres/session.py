@@ -101,7 +101,8 @@ class Session:
             return
         try:
             if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
-                conn.execute(ROLLBACK)
+                # NOTE: never prepared: preparing it would cost one more round trip, once.
+                conn.execute(ROLLBACK, prepare=False)
                 self.round_trips += 1
         except psycopg.Error as error:       # a dead connection has nothing to roll back
             logger.info("rollback failed: %s", error)
