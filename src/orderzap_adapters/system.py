@@ -47,5 +47,6 @@ class Argon2Hasher:
         """Whether ``password`` matches; False for a mismatch or a malformed hash."""
         try:
             return self._hasher.verify(hashed, password)
-        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError,
+                UnicodeEncodeError):     # a lone surrogate cannot be any stored password
             return False

@@ -65,5 +65,8 @@ class PlainHasher:
         return "plain$" + hashlib.sha256(password.encode()).hexdigest()
 
     def verify(self, hashed: str, password: str) -> bool:
-        """Whether ``password`` matches."""
-        return hmac.compare_digest(hashed, self.hash(password))
+        """Whether ``password`` matches (never for one that is not valid UTF-8, like Argon2Hasher)."""
+        try:
+            return hmac.compare_digest(hashed, self.hash(password))
+        except UnicodeEncodeError:
+            return False
