@@ -4,6 +4,7 @@ carries the same table)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -41,6 +42,7 @@ EXPECTED = {
     "who am I": 3,
     "create a menu item": 2,
     "rename a menu item": 3,
+    "change a menu item's price": 2,
     "delete a menu item": 2,
     "list the menu": 2,
     "place an order": 4,
@@ -56,6 +58,9 @@ EXPECTED = {
     "relay a batch": 2,
     "relay step with nothing to do": 2,
     "outbox stats": 1,
+    "parked outbox rows": 1,
+    "requeue parked rows": 1,
+    "purge idempotency records": 1,
     "ping": 1,
 }
 
@@ -103,6 +108,7 @@ def test_each_use_case_costs_the_documented_round_trips(
     dish = count("create a menu item", lambda: oz.menu.create(admin, NewMenuItem("Margherita", 1150)))
     spare = oz.menu.create(admin, NewMenuItem("Calzone", 1300))
     count("rename a menu item", lambda: oz.menu.edit(admin, spare.id, EditMenuItem(name="Calzone fritto")))
+    count("change a menu item's price", lambda: oz.menu.edit(admin, spare.id, EditMenuItem(price_cents=1400)))
     count("delete a menu item", lambda: oz.menu.delete(admin, spare.id))
     count("list the menu", lambda: oz.menu.list(admin))
     body = an_order(line(dish, 2))
@@ -121,6 +127,10 @@ def test_each_use_case_costs_the_documented_round_trips(
     count("relay a batch", oz.relay.step)
     count("relay step with nothing to do", oz.relay.step)
     count("outbox stats", lambda: oz.outbox.stats(oz.clock.now()))
+    count("parked outbox rows", oz.outbox.parked)
+    count("requeue parked rows", lambda: oz.outbox.requeue(None))
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    count("purge idempotency records", lambda: oz.directory.purge_idempotency(long_ago))
     count("ping", db.ping)
     assert restaurant.slug == slug
     assert measured == EXPECTED
