@@ -81,10 +81,10 @@ class PgDatabase:
         """Open the pools; they connect in the background, so a database that is down now makes
         requests Unavailable rather than failing here."""
         global _role_switch_logged
-        if (config.app_url is None or config.relay_url is None) and not _role_switch_logged:
+        if config.app_url is None and not _role_switch_logged:
             _role_switch_logged = True
-            logger.warning("no separate login for orderzap_app/orderzap_relay: the pools log in as the "
-                           "owner and switch role on connect; a separate login (DATABASE_APP_URL) is safer")
+            logger.warning("no login of its own for orderzap_app: the pools log in as the owner and switch "
+                           "role on connect (SET ROLE); a separate login (DATABASE_APP_URL) is safer")
         common: dict[str, Any] = {"timeout": config.timeout, "max_idle": config.max_idle,
                                   "reconnect_timeout": config.reconnect_timeout,
                                   "prepare_threshold": config.prepare_threshold}
