@@ -89,7 +89,10 @@ def test_processes_share_one_data_directory_and_the_last_one_stops_the_server() 
     with private_tmp_dir("orderzap-share-") as base:
         data_dir = base / "data"
         server = _child(data_dir, "first", hold=True)
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        assert server.stdout is not None
+        if server.stdout.readline().strip() != "ready":
+            _finish(server)
+            raise AssertionError("the first process did not get ready")
         assert _finish(_child(data_dir, "second")).split() == ["first", "second"]
         assert _server_running(data_dir), "the second process stopped the first one's server"
         assert _finish(server, "\n").split() == ["first", "second"]
