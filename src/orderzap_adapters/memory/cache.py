@@ -81,7 +81,9 @@ class MemoryOrderCache:
         with self._lock:
             self._maybe_fail(failure)
             if self._batch_rejects and any(s.id in self._rejected for s in snapshots):
-                raise SinkRejected("INVALID_SNAPSHOT")
+                # NOTE: only the sink face reports a deterministic batch failure; the cache face's
+                # port allows nothing but CacheUnavailable, so a repair meets a failure it retries.
+                raise (SinkRejected if failure is SinkUnavailable else failure)("INVALID_SNAPSHOT")
             results = []
             for snapshot in snapshots:
                 held = self._docs.get(snapshot.id)
