@@ -255,3 +255,14 @@ def test_a_restaurant_lists_none_of_anothers_orders_from_the_mirror(oz: Services
     mirrored(oz)
     listed = oz.reads.list(rival_admin, ListOrders(include_deleted=True))
     assert (listed.page.items, listed.cache) == ((), CacheStatus.HIT)
+
+
+def test_a_repair_the_mirror_rejects_as_a_batch_is_kept_for_later_and_raises_nothing(
+        oz: Services, staff: Principal, cache: MemoryOrderCache, placed_order: Order) -> None:
+    oz.reads.get(staff, placed_order.id)
+    cache.reject(placed_order.id, as_batch_error=True)
+    assert oz.reads.run_repairs() == 0
+    assert len(oz.reads.repairs) == 1
+    cache.accept_all()
+    assert oz.reads.run_repairs() == 1
+    assert cache.documents() == {placed_order.id: placed_order}
