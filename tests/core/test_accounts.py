@@ -74,7 +74,7 @@ def test_an_admin_adds_a_user_with_a_lower_cased_email(oz: Services, admin: Prin
 
 @pytest.mark.parametrize("role", ["staff", "customer"])
 def test_only_an_admin_adds_users(oz: Services, request: pytest.FixtureRequest, role: str) -> None:
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="only an admin may create users"):
         oz.accounts.create_user(request.getfixturevalue(role), NewUser("x@example.com", Role.ADMIN, PASSWORD))
 
 

@@ -123,3 +123,10 @@ def test_delete_and_restore_honour_the_expected_version(oz: Services, admin: Pri
     with pytest.raises(PreconditionFailed):
         oz.orders.restore(admin, placed_order.id, expected_version=1)
     assert oz.orders.restore(admin, placed_order.id, expected_version=2).version == 3
+
+
+def test_the_domain_refuses_to_delete_a_tombstone(oz: Services, admin: Principal,
+                                                  placed_order: Order) -> None:
+    gone = oz.orders.delete(admin, placed_order.id)
+    with pytest.raises(InvalidTransition, match="already deleted"):
+        gone.delete(by=admin.user_id, at=gone.updated_at)
