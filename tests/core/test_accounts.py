@@ -47,6 +47,17 @@ def test_every_bad_field_of_a_new_restaurant_is_named(oz: Services) -> None:
     ]
 
 
+@pytest.mark.parametrize(("name", "message"), [
+    ("Trattoria\x00", "must not contain control characters"), ("x" * 101, "must be at most 100 characters")])
+def test_a_refused_restaurant_is_not_created(oz: Services, name: str, message: str) -> None:
+    before = list(oz.accounts.list_restaurants())
+    slug = random_slug()
+    assert problems_of(oz.accounts.create_restaurant, NewRestaurant(name, slug)) == [("name", message)]
+    assert list(oz.accounts.list_restaurants()) == before
+    with pytest.raises(NotFound):
+        oz.accounts.restaurant(slug)
+
+
 def test_a_slug_belongs_to_one_restaurant(oz: Services, restaurant: Restaurant) -> None:
     assert problems_of(oz.accounts.create_restaurant, NewRestaurant("Copy", restaurant.slug)) == [
         ("slug", "is already taken")]
@@ -87,6 +98,13 @@ def test_an_email_belongs_to_one_user_of_a_restaurant(oz: Services, admin: Princ
     again = NewUser("ADA@example.com", Role.CUSTOMER, PASSWORD)
     assert problems_of(oz.accounts.create_user, admin, again) == [
         ("email", "is already a user of this restaurant")]
+
+
+def test_a_refused_user_is_not_created(oz: Services, admin: Principal, restaurant: Restaurant) -> None:
+    with pytest.raises(ValidationFailed):
+        oz.accounts.create_user(admin, NewUser("grace@example.com", Role.STAFF, "pass\x00word"))
+    with pytest.raises(NotFound):
+        oz.accounts.user_by_email(restaurant.slug, "grace@example.com")
 
 
 def test_the_same_email_may_be_a_user_of_another_restaurant(oz: Services, ada: Principal,

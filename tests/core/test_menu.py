@@ -69,6 +69,14 @@ def test_prices_from_0_to_ten_million_cents_are_fine(oz: Services, admin: Princi
     assert oz.menu.create(admin, NewMenuItem(f"dish {price}", price)).price_cents == price
 
 
+def test_a_refused_dish_leaves_the_menu_as_it_was(oz: Services, admin: Principal,
+                                                  margherita: MenuItem) -> None:
+    for bad in (NewMenuItem("Margherita", 100), NewMenuItem("Diavola\x00", 100), NewMenuItem("Diavola", -1)):
+        with pytest.raises(ValidationFailed):
+            oz.menu.create(admin, bad)
+    assert list(oz.menu.list(admin).items) == [margherita]
+
+
 def test_a_bad_name_and_a_bad_price_are_named_together(oz: Services, admin: Principal) -> None:
     assert problems_of(oz.menu.create, admin, NewMenuItem("", -5)) == [
         ("name", "must not be empty"), ("price_cents", PRICE)]
