@@ -100,10 +100,13 @@ class PreconditionFailed(OrderZapError):
 
 @frozen
 class Problem:
-    """One offending field: a path such as ``items[2].quantity`` (Python names) and a message."""
+    """One offending field: a path such as ``items[2].quantity`` (Python names) and a message.
+    ``literal`` paths are already spelled as the client sent them (an unknown key), so the shell
+    must not rename them."""
 
     field: str
     message: str
+    literal: bool = False
 
 
 class ValidationFailed(OrderZapError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar, get_args, get_origin
@@ -28,7 +28,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from orderzap_core.commands import EditMenuItem, EditOrder, Unset
+from orderzap_core.commands import EditMenuItem, EditOrder, StatusChange, Unset
 from orderzap_core.domain.accounts import Role
 from orderzap_core.domain.events import EventType
 from orderzap_core.domain.orders import PaymentMethod
@@ -37,6 +37,9 @@ from orderzap_core.domain.status import OrderStatus
 from orderzap_core.errors import Problem, ValidationFailed
 
 T = TypeVar("T")
+
+#: PATCH bodies that are not partial updates: an unknown key is a 422 there too (api.md).
+CLOSED: tuple[type, ...] = (StatusChange,)
 
 #: Every enum that crosses a JSON boundary.
 ENUMS: tuple[type[Enum], ...] = (OrderStatus, PaymentMethod, Role, EventType, Sort)
@@ -56,6 +59,19 @@ def rfc3339(value: datetime) -> str:
 
 class WireError(ValueError):
     """A value of the wrong JSON type or form; its message is what the client reads."""
+
+
+class UnknownField(WireError):
+    """A key a closed body (PATCH) does not have; its path is the client's own spelling."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("is not a field that can be changed")
+        self.__notes__ = [AttributeValidationNote(f"unknown {key}", key, object)]
+
+
+def _unknown_keys(value: dict[str, Any], known: Iterable[str]) -> list[Exception]:
+    allowed = set(known)
+    return [UnknownField(key) for key in value if key not in allowed]
 
 
 def _exactly(kind: type, message: str) -> Callable[[Any, Any], Any]:
@@ -139,6 +155,8 @@ def make_converter() -> Converter:
         attrs.has, lambda cl: make_dict_unstructure_fn(cl, c, **camel(cl)))
     for partial in (EditOrder, EditMenuItem):
         c.register_structure_hook(partial, _partial(c, partial))
+    for closed in CLOSED:
+        c.register_structure_hook(closed, _closed(make_dict_structure_fn(closed, c, **camel(closed)), closed))
     return c
 
 
@@ -182,6 +200,25 @@ def _object(structure: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
     return checked
 
 
+def _closed(structure: Callable[[Any, Any], T], cl: type) -> Callable[[Any, Any], T]:
+    """A body whose unknown keys are refused (422), reported with every other problem."""
+    known = [to_camel(a.name) for a in attrs.fields(cl)]
+
+    def checked(value: Any, tp: Any) -> T:
+        if not isinstance(value, dict):
+            raise WireError("must be a JSON object")
+        unknown = _unknown_keys(value, known)
+        if not unknown:
+            return structure(value, tp)
+        try:
+            structure({k: v for k, v in value.items() if k in known}, tp)
+        except ClassValidationError as error:
+            unknown = [*error.exceptions, *unknown]
+        raise ClassValidationError(f"While structuring {cl.__name__}", unknown, cl)
+
+    return checked
+
+
 def _newtype(c: Converter) -> Callable[[Any, Any], Any]:
     def structure(value: Any, tp: Any) -> Any:
         return c.structure(value, tp.__supertype__)
@@ -201,9 +238,7 @@ def _partial(c: Converter, cl: type[T]) -> Callable[[Any, Any], T]:
         for key, raw in value.items():
             field = known.get(key)
             if field is None:
-                error: Exception = WireError("is not a field that can be changed")
-                error.__notes__ = [AttributeValidationNote(f"unknown {key}", key, object)]
-                errors.append(error)
+                errors.append(UnknownField(key))
                 continue
             tp = _without(field.type, Unset)
             try:
@@ -227,7 +262,7 @@ def problems_of(error: BaseException, path: str = "") -> list[Problem]:
         for inner in error.exceptions:
             found += problems_of(inner, _extend(path, inner))
         return found
-    return [Problem(path or "body", _message(error))]
+    return [Problem(path or "body", _message(error), literal=isinstance(error, UnknownField))]
 
 
 def _extend(path: str, error: BaseException) -> str:

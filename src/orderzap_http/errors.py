@@ -110,7 +110,8 @@ def request_id_of(req: falcon.Request) -> str:
 
 
 def _details(error: ValidationFailed) -> list[dict[str, str]]:
-    return [{"field": to_camel(p.field), "message": p.message} for p in error.problems]
+    return [{"field": p.field if p.literal else to_camel(p.field), "message": p.message}
+            for p in error.problems]
 
 
 def classify(ex: BaseException) -> tuple[int, str, str, dict[str, str], list[dict[str, str]] | None]:

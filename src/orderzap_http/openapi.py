@@ -276,7 +276,7 @@ def _request_schemas() -> dict[str, Schema]:
             "status": schema_ref("OrderStatus"),
             "reason": text(description="Why, for a cancellation; at most "
                                        f"{rules.TEXT_MAX} characters, no control characters."),
-        }, required=["status"]),
+        }, required=["status"], closed=True, description="Unknown fields are 422."),
         "NewMenuItem": obj({
             "name": name("Unique among the restaurant's live items (a duplicate is 422 on name)."),
             "priceCents": integer(rules.MIN_PRICE_CENTS, rules.MAX_PRICE_CENTS),

@@ -271,6 +271,20 @@ def test_a_patch_gathers_unknown_and_mistyped_fields_together() -> None:
     ]
 
 
+def test_a_status_change_refuses_unknown_fields_with_its_other_problems() -> None:
+    assert problems({"status": "done", "version": 9}, StatusChange) == [
+        ("status", "must be one of received, preparing, ready, completed, cancelled"),
+        ("version", "is not a field that can be changed"),
+    ]
+
+
+def test_an_unknown_key_keeps_the_clients_spelling_so_the_shell_does_not_rename_it() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        wire.parse({"customer_name": "Ada"}, EditOrder)
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.literal) == ("customer_name", True)
+
+
 @pytest.mark.parametrize("body", [[], "x", None])
 def test_a_patch_body_is_a_json_object(body: Any) -> None:
     assert problems(body, EditOrder) == [("body", "must be a JSON object")]

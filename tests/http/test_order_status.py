@@ -131,7 +131,9 @@ def test_restore_honours_if_match(
 
 @pytest.mark.parametrize("body", [{}, {"status": "done"}, {"status": None}, {"status": 1},
                                   {"status": "cancelled", "reason": "x" * 501},
-                                  {"status": "cancelled", "reason": "a\x00b"}])
+                                  {"status": "cancelled", "reason": "a\x00b"},
+                                  {"status": "preparing", "version": 1},
+                                  {"status": "preparing", "restaurantId": "x"}])
 def test_a_bad_status_body_is_a_validation_error(
         client: falcon.testing.TestClient, tenant: Tenant, world: MemoryWorld,
         body: dict[str, object]) -> None:
@@ -140,3 +142,14 @@ def test_a_bad_status_body_is_a_validation_error(
         result = client.simulate_patch(f"/v1/orders/{order['id']}/status", headers=tenant.headers("staff"),
                                        json=body)
     assert_error(result, 422, "VALIDATION_ERROR")
+
+
+def test_an_unknown_field_is_named_as_the_client_spelled_it(
+        client: falcon.testing.TestClient, tenant: Tenant, world: MemoryWorld) -> None:
+    order = place(client, tenant)
+    with nothing_changes(world):
+        result = client.simulate_patch(f"/v1/orders/{order['id']}", headers=tenant.headers("staff"),
+                                       json={"customer_name": "Eve"})
+    assert_error(result, 422, "VALIDATION_ERROR")
+    assert result.json["error"]["details"] == [
+        {"field": "customer_name", "message": "is not a field that can be changed"}]
