@@ -24,6 +24,13 @@ def _name_problems(uow: UnitOfWork, name: str, other_than: MenuItemId | None = N
     return problems
 
 
+def _live_item(uow: UnitOfWork, item_id: MenuItemId) -> MenuItem:
+    item = uow.menu_items.get(item_id)
+    if item is None:
+        raise NotFound("menu item")
+    return item
+
+
 @define
 class MenuService:
     """The menu use cases."""
@@ -51,10 +58,7 @@ class MenuService:
         """One live item. Raises NotFound."""
         authorize(principal, Action.READ_MENU)
         with self._uow(principal.restaurant_id) as uow:
-            item = uow.menu_items.get(item_id)
-        if item is None:
-            raise NotFound("menu item")
-        return item
+            return _live_item(uow, item_id)
 
     def create(self, principal: Principal, command: NewMenuItem) -> MenuItem:
         """Add an item. Raises Forbidden, ValidationFailed (bad or duplicate name, price range)."""
@@ -80,9 +84,7 @@ class MenuService:
         if not changes:
             raise ValidationFailed.one("body", "must set at least one of name, priceCents, isAvailable")
         with self._uow(principal.restaurant_id) as uow:
-            item = uow.menu_items.get(item_id)
-            if item is None:
-                raise NotFound("menu item")
+            item = _live_item(uow, item_id)
             problems: list[Problem] = []
             if "name" in changes:
                 problems += _name_problems(uow, changes["name"], other_than=item_id)
@@ -100,9 +102,7 @@ class MenuService:
         """Soft-delete an item; orders keep their copied name and price. Raises Forbidden, NotFound."""
         authorize(principal, Action.MANAGE_MENU)
         with self._uow(principal.restaurant_id) as uow:
-            item = uow.menu_items.get(item_id)
-            if item is None:
-                raise NotFound("menu item")
+            item = _live_item(uow, item_id)
             gone = item.deleted(max(self._clock.now(), item.updated_at))
             uow.menu_items.replace(gone)
             uow.commit()
