@@ -38,18 +38,20 @@ WITH restaurant AS (
 INSERT INTO restaurant_counters (restaurant_id, last_order_number) SELECT id, 0 FROM restaurant
 """
 
-USER_COLUMNS = "restaurant_id, id, email, role, password_hash, created_at"
 
-SELECT_USER = f"""
-SELECT {USER_COLUMNS} FROM users WHERE restaurant_id = %(restaurant_id)s AND id = %(id)s
+SELECT_USER = """
+SELECT restaurant_id, id, email, role, password_hash, created_at FROM users
+WHERE restaurant_id = %(restaurant_id)s AND id = %(id)s
 """
 
-SELECT_USER_BY_EMAIL = f"""
-SELECT {USER_COLUMNS} FROM users WHERE restaurant_id = %(restaurant_id)s AND email = %(email)s
+SELECT_USER_BY_EMAIL = """
+SELECT restaurant_id, id, email, role, password_hash, created_at FROM users
+WHERE restaurant_id = %(restaurant_id)s AND email = %(email)s
 """
 
-SELECT_USERS = f"""
-SELECT {USER_COLUMNS} FROM users WHERE restaurant_id = %(restaurant_id)s ORDER BY created_at, id
+SELECT_USERS = """
+SELECT restaurant_id, id, email, role, password_hash, created_at FROM users
+WHERE restaurant_id = %(restaurant_id)s ORDER BY created_at, id
 """
 
 INSERT_USER = """

@@ -20,13 +20,13 @@ from orderzap_core.ids import MenuItemId, RestaurantId
 
 MENU_ITEM_COLUMNS = "restaurant_id, id, name, price_cents, is_available, created_at, updated_at, deleted_at"
 
-SELECT_MENU_ITEM = f"""
-SELECT {MENU_ITEM_COLUMNS} FROM menu_items
+SELECT_MENU_ITEM = """
+SELECT restaurant_id, id, name, price_cents, is_available, created_at, updated_at, deleted_at FROM menu_items
 WHERE restaurant_id = %(restaurant_id)s AND id = %(id)s AND (deleted_at IS NULL OR %(include_deleted)s)
 """
 
-SELECT_LIVE_MENU_ITEMS = f"""
-SELECT {MENU_ITEM_COLUMNS} FROM menu_items
+SELECT_LIVE_MENU_ITEMS = """
+SELECT restaurant_id, id, name, price_cents, is_available, created_at, updated_at, deleted_at FROM menu_items
 WHERE restaurant_id = %(restaurant_id)s AND id = ANY(%(ids)s::uuid[]) AND deleted_at IS NULL
 """
 

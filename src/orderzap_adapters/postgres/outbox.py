@@ -29,10 +29,9 @@ INSERT INTO outbox (restaurant_id, order_id, version, snapshot)
 VALUES (%(restaurant_id)s, %(order_id)s, %(version)s, %(snapshot)s)
 """
 
-ENTRY_COLUMNS = "id, snapshot, created_at, attempts, last_error, parked_at"
 
-CLAIM_BATCH = f"""
-SELECT {ENTRY_COLUMNS} FROM outbox
+CLAIM_BATCH = """
+SELECT id, snapshot, created_at, attempts, last_error, parked_at FROM outbox
 WHERE parked_at IS NULL
 ORDER BY id
 LIMIT %(limit)s
@@ -57,7 +56,10 @@ SELECT count(*) FILTER (WHERE parked_at IS NULL) AS pending,
 FROM outbox
 """
 
-SELECT_PARKED = f"SELECT {ENTRY_COLUMNS} FROM outbox WHERE parked_at IS NOT NULL ORDER BY id"
+SELECT_PARKED = """
+SELECT id, snapshot, created_at, attempts, last_error, parked_at
+FROM outbox WHERE parked_at IS NOT NULL ORDER BY id
+"""
 
 REQUEUE_ALL = """
 WITH requeued AS (UPDATE outbox SET parked_at = NULL WHERE parked_at IS NOT NULL RETURNING 1)
