@@ -135,6 +135,11 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
             "graceful_timeout": math.ceil(s.graceful_timeout_seconds),
             "timeout": 30,
             "keepalive": 5,
+            # NOTE: gunicorn's defaults (8190-byte header fields, 4094-byte request lines) answer a
+            # long token or URL with its own HTML 431/414 before the app sees it; with room to
+            # spare, the app refuses them through the error envelope (401, 404 or 400) instead.
+            "limit_request_field_size": 32768,
+            "limit_request_line": 8190,
             "proc_name": "orderzap",
             "preload_app": False,
             "accesslog": None,         # the app logs one line per request itself

@@ -118,6 +118,13 @@ def test_logins_made_with_the_cli_work_and_me_names_the_restaurant(
                                     "slug": restaurant["slug"], "currency": "USD"}
 
 
+def test_an_8_kib_or_garbage_token_is_refused_through_the_envelope(server: Server) -> None:
+    for token in ("x" * 8192, "garbage", "a.b.c"):
+        answer = Api(server.url).request("GET", "/v1/orders", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 401, answer.text
+        assert answer.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
 def test_a_wrong_password_is_refused(server: Server, restaurant: dict[str, Any]) -> None:
     answer = Api(server.url).request("POST", "/v1/auth/login", json={
         "restaurantSlug": restaurant["slug"], "email": restaurant["admin_email"], "password": "wrong!"})
