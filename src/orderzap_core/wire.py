@@ -28,6 +28,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from orderzap_core import salvage
 from orderzap_core.commands import EditMenuItem, EditOrder, StatusChange, Unset
 from orderzap_core.domain.accounts import Role
 from orderzap_core.domain.events import EventType
@@ -297,7 +298,9 @@ class Wire:
         try:
             return self.converter.structure(body, kind)
         except (ClassValidationError, IterableValidationError) as error:
-            raise ValidationFailed(problems_of(error)) from None
+            found = problems_of(error)
+            found += salvage.rule_problems(body, kind, [p.field for p in found], to_camel)
+            raise ValidationFailed(found) from None
         except (WireError, TypeError, ValueError, KeyError) as error:
             raise ValidationFailed([Problem("body", _message(error))]) from None
 

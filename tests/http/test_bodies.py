@@ -234,3 +234,15 @@ def test_every_route_with_a_body_refuses_bad_bodies_alike(
         result = client.simulate_request(method, url, body=body,
                                          headers={**tenant.headers("admin"), **headers})
     assert_error(result, status, code)
+
+
+def test_a_mistyped_field_and_broken_rules_are_named_in_one_answer(
+        client: falcon.testing.TestClient, tenant: Tenant, world: MemoryWorld) -> None:
+    body = order_body(tenant, customerName=" ", customerPhone="not a number",
+                      items=[{"menuItemId": str(tenant.pizza.id), "quantity": "2"},
+                             {"menuItemId": str(tenant.pizza.id), "quantity": 100}])
+    with nothing_changes(world):
+        result = client.simulate_post("/v1/orders", json=body, headers=tenant.headers("staff"))
+    assert_error(result, 422, "VALIDATION_ERROR")
+    assert sorted(fields_of(result.json["error"])) == [
+        "customerName", "customerPhone", "items[0].quantity", "items[1].quantity"]
