@@ -37,6 +37,7 @@ from orderzap_core.ports.idempotency import IDEMPOTENCY_TTL
 from orderzap_http import logs
 from orderzap_http.bootstrap import Endpoints, Runtime, StartupError, open_runtime, start_database
 from orderzap_http.settings import Settings
+from orderzap_http.worker import close_after_refused_body
 
 #: Seconds a background loop waits after an unexpected error before trying again.
 ERROR_PAUSE = 5.0
@@ -130,7 +131,7 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
         config: dict[str, Any] = {
             "bind": [bind_address(s.host, s.port)],
             "workers": s.workers,
-            "worker_class": "gthread",
+            "worker_class": "orderzap_http.worker.OrderZapWorker",   # gthread, answering in JSON
             "threads": s.threads,
             "graceful_timeout": math.ceil(s.graceful_timeout_seconds),
             "timeout": 30,
@@ -172,7 +173,7 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
                                                      error=str(error))
             sys.exit(WORKER_BOOT_ERROR)
         self._worker = WorkerState(runtime, background_loops(runtime, relay=self._settings.relay))
-        return create_app(runtime.services, self._settings)
+        return close_after_refused_body(create_app(runtime.services, self._settings))
 
     def _post_worker_init(self, worker: Any) -> None:
         if self._worker is not None:

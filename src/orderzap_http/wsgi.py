@@ -1,4 +1,6 @@
-"""The WSGI entry point for production servers: ``gunicorn -k gthread --threads 8 orderzap_http.wsgi:app``.
+"""The WSGI entry point for production servers:
+``gunicorn -k orderzap_http.worker.OrderZapWorker --threads 8 orderzap_http.wsgi:app``
+(gunicorn's gthread worker, answering the requests gunicorn itself refuses with the JSON envelope).
 
 Importing this module opens nothing: ``app`` builds the application on its first request, in the
 worker that serves it (so pools are never shared across a fork, even with ``--preload``). It reads
@@ -16,6 +18,7 @@ from typing import Any
 
 from orderzap_http import logs
 from orderzap_http.settings import Settings
+from orderzap_http.worker import close_after_refused_body
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -54,8 +57,7 @@ def build_app() -> WsgiApp:
     for loop in state.loops:
         loop.start()
     atexit.register(state.stop, settings.graceful_timeout_seconds)
-    wsgi: WsgiApp = create_app(runtime.services, settings)
-    return wsgi
+    return close_after_refused_body(create_app(runtime.services, settings))
 
 
 app = LazyApp()

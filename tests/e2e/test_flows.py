@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.e2e.serving import Api, Server, orderzap
@@ -123,6 +124,29 @@ def test_an_8_kib_or_garbage_token_is_refused_through_the_envelope(server: Serve
         answer = Api(server.url).request("GET", "/v1/orders", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 401, answer.text
         assert answer.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_requests_gunicorn_refuses_itself_still_get_the_error_envelope(server: Server) -> None:
+    api = Api(server.url)
+    long_line = api.request("GET", "/v1/orders?x=" + "a" * 9000)
+    many_headers = api.request("GET", "/health", headers={f"X-H{i}": "v" for i in range(120)})
+    for answer, status in ((long_line, 414), (many_headers, 431)):
+        assert answer.status_code == status
+        assert answer.headers["content-type"].startswith("application/json")
+        error = answer.json()["error"]
+        assert error["code"] == "BAD_REQUEST"
+        assert error["requestId"] == answer.headers["x-request-id"]
+
+
+def test_after_a_413_the_next_request_on_a_new_connection_is_served(
+        staff: Api, menu: dict[str, str]) -> None:
+    with httpx.Client(base_url=staff.client.base_url, headers=staff.client.headers) as client:
+        for _ in range(3):
+            refused = client.post("/v1/orders", content=b'{"a": "' + b"x" * 300_000 + b'"}',
+                                  headers={"Content-Type": "application/json"})
+            assert refused.status_code == 413
+            assert refused.headers["connection"] == "close"
+            assert client.get("/v1/orders").status_code == 200
 
 
 def test_a_wrong_password_is_refused(server: Server, restaurant: dict[str, Any]) -> None:

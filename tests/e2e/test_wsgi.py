@@ -31,7 +31,8 @@ def test_gunicorn_serves_the_wsgi_entry_and_stops_cleanly(data_dir: Path, tmp_pa
     log = (tmp_path / "gunicorn.log").open("wb")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "-k", "gthread", "--threads", "4", "-w", "2", "-b", f"127.0.0.1:{port}",
+        [str(gunicorn), "-k", "orderzap_http.worker.OrderZapWorker", "--threads", "4", "-w", "2",
+         "-b", f"127.0.0.1:{port}",
          "--graceful-timeout", "10", "--no-control-socket", "orderzap_http.wsgi:app"],
         env=environment(data_dir), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     try:
