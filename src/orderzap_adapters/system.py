@@ -10,11 +10,15 @@ import argon2
 
 
 class SystemClock:
-    """Wall-clock time in UTC."""
+    """Wall-clock time in UTC, to the millisecond."""
 
     def now(self) -> datetime:
-        """Now, timezone-aware UTC."""
-        return datetime.now(UTC)
+        """Now, timezone-aware UTC, cut to whole milliseconds.
+
+        NOTE: the API shows times to the millisecond; a stored time finer than what clients see
+        would make ``createdAfter=<a createdAt they saw>`` match that very order again."""
+        now = datetime.now(UTC)
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 class UuidIds:

@@ -313,3 +313,12 @@ def test_user_create_without_a_password_or_terminal_fails_at_once(server: Server
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip().splitlines() == [
         "Error: no password given and no terminal to prompt in: pass --password or --password-stdin"]
+
+
+def test_created_after_and_before_are_exclusive_at_the_times_clients_see(
+        staff: Api, menu: dict[str, str]) -> None:
+    order = place(staff, menu)
+    after = staff.ok("GET", "/v1/orders", params={"createdAfter": order["createdAt"], "limit": 200})
+    before = staff.ok("GET", "/v1/orders", params={"createdBefore": order["createdAt"], "limit": 200})
+    assert order["id"] not in {o["id"] for o in after}
+    assert order["id"] not in {o["id"] for o in before}
