@@ -145,10 +145,19 @@ def test_an_unexpected_error_is_one_line_pointing_at_debug(oz: Services, setting
                     "(run with --debug for the stack trace)")
 
 
-def test_a_usage_error_exits_2(run: Run) -> None:
-    result = run("user", "create", "--restaurant", "x", "--email", "a@b.test", "--role", "chef")
+@pytest.mark.parametrize("args", [
+    ("user", "create", "--restaurant", "x", "--email", "a@b.test", "--role", "chef"),
+    ("orders", "list", "--restaurant", "x", "--limit", "500"),
+    ("menu", "add"),
+    ("no-such-command",),
+    ("--no-such-option",),
+], ids=" ".join)
+def test_a_usage_error_exits_2_with_one_line_naming_the_help_to_read(run: Run, args: tuple[str, ...]) -> None:
+    result = run(*args)
     assert result.exit_code == 2
-    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: ") and line.endswith("--help')")
 
 
 # --- restaurant -----------------------------------------------------------------------------

@@ -144,13 +144,32 @@ def one_line(error: BaseException) -> str:
     return str(error)
 
 
+def _one_line(error: click.UsageError) -> click.UsageError:
+    # NOTE: without its context Click prints only "Error: …", not the usage and the help hint:
+    # api.md wants one clear line (the exit code stays 2).
+    if error.ctx is not None and "--help" not in error.message:
+        error.message = f"{error.message.rstrip()} (see '{error.ctx.command_path} --help')"
+    error.ctx = None
+    return error
+
+
 class OrderZapGroup(click.Group):
     """The root group: turns every error into one line on stderr, unless ``--debug``."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        """Parse the root options; a usage error is one line (see invoke)."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise _one_line(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; expected errors become one line, anything else one line too."""
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _one_line(error) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except EXPECTED as error:
