@@ -150,7 +150,8 @@ class OrderService:
                 earlier = uow.idempotency.find(idempotency_key, newer_than=now - IDEMPOTENCY_TTL)
                 if earlier is not None:
                     if earlier.fingerprint != request_print:
-                        raise IdempotencyConflict("this Idempotency-Key was used with a different request")
+                        raise IdempotencyConflict(
+                            "this Idempotency-Key was used by another request (another body or user)")
                     return Placement(earlier.order, replayed=True)
             order, event = self._new_order(uow, principal, command, now, problems)
             uow.orders.add(order)
