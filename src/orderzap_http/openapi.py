@@ -604,9 +604,9 @@ def _order_paths() -> dict[str, Schema]:
             "parameters": [ref("parameters", "OrderId")],
             "get": operation(
                 "listOrderEvents", "The order's history, oldest first", {
-                    200: response("One event per version, in one page (`nextCursor` is null, "
-                                  "`limit` the number of events).", schema_ref("OrderEventList")),
-                }, tag="orders", errors=[404]),
+                    200: response("A page of the history, one event per version; `limit` and "
+                                  "`cursor` work as for orders.", schema_ref("OrderEventList")),
+                }, tag="orders", errors=[400, 404], params=["Limit", "Cursor"]),
         },
     }
 

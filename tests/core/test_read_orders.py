@@ -10,8 +10,9 @@ import pytest
 from orderzap_core.commands import StatusChange
 from orderzap_core.domain.events import EventType
 from orderzap_core.domain.orders import Order
+from orderzap_core.domain.pagination import Cursor, Position, Sort
 from orderzap_core.domain.status import OrderStatus
-from orderzap_core.errors import NotFound
+from orderzap_core.errors import BadRequest, NotFound
 from orderzap_core.ids import OrderId
 from orderzap_core.policy import Principal
 from orderzap_core.services import Services
@@ -52,3 +53,19 @@ def test_the_history_lists_one_event_per_version_oldest_first(oz: Services, staf
     assert [e.to_status for e in events] == [OrderStatus.RECEIVED, OrderStatus.PREPARING, OrderStatus.READY,
                                              OrderStatus.COMPLETED]
     assert {(e.order_id, e.restaurant_id) for e in events} == {(placed_order.id, placed_order.restaurant_id)}
+
+
+def test_the_history_pages_by_version_and_refuses_cursors_it_did_not_issue(
+        oz: Services, staff: Principal, placed_order: Order) -> None:
+    for status in (OrderStatus.PREPARING, OrderStatus.READY):
+        oz.orders.change_status(staff, placed_order.id, StatusChange(status))
+    first = oz.orders.history(staff, placed_order.id, limit=2)
+    assert [e.version for e in first.items] == [1, 2] and first.next_cursor is not None
+    rest = oz.orders.history(staff, placed_order.id, limit=2, cursor=first.next_cursor)
+    assert [e.version for e in rest.items] == [3] and rest.next_cursor is None
+    orders_cursor = Cursor(Position(placed_order.created_at, placed_order.id), Sort.NEWEST_FIRST).encode()
+    for foreign in ("bogus", orders_cursor):
+        with pytest.raises(BadRequest):
+            oz.orders.history(staff, placed_order.id, cursor=foreign)
+    with pytest.raises(BadRequest):
+        oz.orders.history(staff, placed_order.id, limit=0)

@@ -27,7 +27,7 @@ def test_the_history_lists_one_event_per_version_oldest_first(
                                               str(tenant.admin.user.id)]
     assert set(events[0]) == {"version", "type", "fromStatus", "toStatus", "actorId", "at", "reason"}
     assert all(e["at"].endswith("Z") for e in events)
-    assert result.json["page"] == {"nextCursor": None, "limit": 3}
+    assert result.json["page"] == {"nextCursor": None, "limit": 50}
 
 
 def test_a_customer_reads_the_history_of_its_own_order_only(
@@ -48,3 +48,31 @@ def test_the_history_of_a_deleted_order_is_for_admins_only(
     assert [e["type"] for e in events["data"]] == ["created", "deleted"]
     assert_error(client.simulate_get(f"/v1/orders/{order['id']}/events", headers=tenant.headers("staff")),
                  404, "NOT_FOUND")
+
+
+def test_the_history_pages_with_limit_and_cursor_like_every_list(
+        client: falcon.testing.TestClient, tenant: Tenant) -> None:
+    order = place(client, tenant)
+    for status in ("preparing", "ready", "completed"):
+        client.simulate_patch(f"/v1/orders/{order['id']}/status", json={"status": status},
+                              headers=tenant.headers("staff"))
+    seen, cursor = [], None
+    while True:
+        params = {"limit": "3", **({"cursor": cursor} if cursor else {})}
+        page = client.simulate_get(f"/v1/orders/{order['id']}/events", params=params,
+                                   headers=tenant.headers("staff"))
+        assert page.status_code == 200 and page.json["page"]["limit"] == 3
+        seen += [e["version"] for e in page.json["data"]]
+        cursor = page.json["page"]["nextCursor"]
+        if cursor is None:
+            break
+    assert seen == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("params", [{"cursor": "bogus"}, {"limit": "0"}, {"limit": "abc"}, {"limit": "201"}])
+def test_a_bad_history_limit_or_cursor_is_a_bad_request(
+        client: falcon.testing.TestClient, tenant: Tenant, params: dict[str, str]) -> None:
+    order = place(client, tenant)
+    result = client.simulate_get(f"/v1/orders/{order['id']}/events", params=params,
+                                 headers=tenant.headers("staff"))
+    assert_error(result, 400, "BAD_REQUEST")

@@ -84,6 +84,38 @@ class Cursor:
             raise BadRequest("cursor is not one this server issued") from None
 
 
+@frozen
+class VersionCursor:
+    """A cursor over an order's history: the last version a page returned."""
+
+    after_version: int
+
+    def encode(self) -> str:
+        """The opaque string handed to clients."""
+        body = json.dumps(["events", self.after_version], separators=(",", ":")).encode()
+        return _b64(body + b"|" + _check(body))
+
+    @classmethod
+    def decode(cls, text: str) -> VersionCursor:
+        """The cursor ``text`` stands for. Raises BadRequest for anything this server did not issue."""
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            body, _, check = raw.rpartition(b"|")
+            if not body or check != _check(body):
+                raise ValueError("checksum")
+            kind, version = json.loads(body)
+            if kind != "events" or type(version) is not int or version < 0:
+                raise ValueError("not an events cursor")
+            return cls(version)
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+            raise BadRequest("cursor is not one this server issued") from None
+
+
+def check_limit(limit: int) -> int:
+    """``limit`` when it is 1–200, else BadRequest."""
+    return _limit(limit)
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 

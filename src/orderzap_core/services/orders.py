@@ -19,7 +19,16 @@ from orderzap_core.commands import EditOrder, ListOrders, PlaceOrder, StatusChan
 from orderzap_core.domain.accounts import Role
 from orderzap_core.domain.events import OrderEvent
 from orderzap_core.domain.orders import Order, OrderItem
-from orderzap_core.domain.pagination import Cursor, OrderQuery, Page, Position, Source
+from orderzap_core.domain.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    OrderQuery,
+    Page,
+    Position,
+    Source,
+    VersionCursor,
+    check_limit,
+)
 from orderzap_core.domain.status import OrderStatus
 from orderzap_core.errors import (
     BadRequest,
@@ -287,12 +296,23 @@ class OrderService:
             return self._save(uow, *order.restore(by=principal.user_id, at=self._clock.now()))
 
     def events(self, principal: Principal, order_id: OrderId) -> builtins.list[OrderEvent]:
-        """The order's history, oldest first. Raises NotFound, Forbidden."""
+        """The order's whole history, oldest first. Raises NotFound, Forbidden."""
         with self._uow(principal.restaurant_id) as uow:
             order = visible_order(uow, principal, order_id,
                                   include_deleted=principal.role is Role.ADMIN)
             authorize(principal, Action.READ_EVENTS, order)
             return uow.events.for_order(order_id)
+
+    def history(self, principal: Principal, order_id: OrderId, *, limit: int = DEFAULT_LIMIT,
+                cursor: str | None = None) -> Page[OrderEvent]:
+        """A page of the order's history, oldest first (``limit`` 1–200; ``cursor`` from the
+        page before). Raises NotFound, Forbidden, BadRequest (a bad limit or cursor)."""
+        check_limit(limit)
+        after = VersionCursor.decode(cursor).after_version if cursor is not None else 0
+        later = [e for e in self.events(principal, order_id) if e.version > after]
+        items = tuple(later[:limit])
+        more = len(later) > limit
+        return Page(items, VersionCursor(items[-1].version).encode() if more else None, limit)
 
     def snapshot_for_repair(self, principal: Principal, order_id: OrderId) -> Order | None:
         """The source's current snapshot of an order, tombstones included (cache repairs)."""

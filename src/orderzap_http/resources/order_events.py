@@ -9,7 +9,7 @@ import falcon
 from orderzap_core.ids import OrderId
 from orderzap_core.services.orders import OrderService
 from orderzap_http import envelope
-from orderzap_http.resources import views
+from orderzap_http.resources import parsing, views
 
 
 class OrderEventsResource:
@@ -19,6 +19,8 @@ class OrderEventsResource:
         self._orders = orders
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, order_id: UUID) -> None:
-        """The order's history, oldest first, in one page (``nextCursor`` is always null)."""
-        events = self._orders.events(req.context.principal, OrderId(order_id))
-        envelope.listing(resp, [views.event(e) for e in events], next_cursor=None, limit=len(events))
+        """A page of the order's history, oldest first (``limit``, ``cursor`` as for orders)."""
+        page = self._orders.history(req.context.principal, OrderId(order_id),
+                                    limit=parsing.limit(req), cursor=parsing.cursor(req))
+        envelope.listing(resp, [views.event(e) for e in page.items], next_cursor=page.next_cursor,
+                         limit=page.limit)
