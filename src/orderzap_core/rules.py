@@ -40,6 +40,12 @@ def has_forbidden_controls(text: str) -> bool:
     )
 
 
+def is_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces and invisible format characters
+    (zero-width space, joiners, direction marks)."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
 def text(path: str, value: str | None, *, max_len: int = TEXT_MAX, required: bool = False,
          min_len: int = 0) -> list[Problem]:
     """Problems of a free text field: length bounds (after trimming, when required) and controls."""
@@ -48,7 +54,7 @@ def text(path: str, value: str | None, *, max_len: int = TEXT_MAX, required: boo
     if has_forbidden_controls(value):
         return [Problem(path, "must not contain control characters")]
     length = len(value.strip()) if required else len(value)
-    if length < max(min_len, 1 if required else 0):
+    if length < max(min_len, 1 if required else 0) or (required and not is_visible(value)):
         return [Problem(path, "must not be empty")]
     if length > max_len:
         return [Problem(path, f"must be at most {max_len} characters")]

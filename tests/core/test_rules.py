@@ -48,12 +48,12 @@ def test_a_text_is_at_most_500_characters() -> None:
 
 # --- names -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["", " ", " \t\n "])
+@pytest.mark.parametrize("value", ["", " ", " \t\n ", "\u200b", " \u200d\u200e\u2060 ", "\ufeff"])
 def test_a_name_that_is_empty_after_trimming_is_refused(value: str) -> None:
     assert messages(rules.name("customer_name", value)) == [("customer_name", "must not be empty")]
 
 
-@pytest.mark.parametrize("value", ["A", "x" * 100, "  " + "x" * 100 + "  "])
+@pytest.mark.parametrize("value", ["A", "x" * 100, "  " + "x" * 100 + "  ", "\u200fשלום", "👩\u200d🍳"])
 def test_a_name_of_1_to_100_characters_after_trimming_is_fine(value: str) -> None:
     assert rules.name("customer_name", value) == []
 
