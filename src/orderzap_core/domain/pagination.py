@@ -11,9 +11,10 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from attrs import field, frozen
@@ -23,6 +24,7 @@ from orderzap_core.errors import BadRequest
 from orderzap_core.ids import UserId
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -60,28 +62,21 @@ class Cursor:
 
     def encode(self) -> str:
         """The opaque string handed to clients."""
-        body = json.dumps(
-            [self.position.created_at.isoformat(), str(self.position.id), self.sort.value,
-             self.source.value], separators=(",", ":"))
-        return _b64(body.encode() + b"|" + _check(body.encode()))
+        return _seal([self.position.created_at.isoformat(), str(self.position.id), self.sort.value,
+                      self.source.value])
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
         """The cursor ``text`` stands for. Raises BadRequest for anything this server did not issue."""
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            body, _, check = raw.rpartition(b"|")
-            if not body or check != _check(body):
-                raise ValueError("checksum")
-            at, ident, sort, source = json.loads(body)
-            created_at = datetime.fromisoformat(at)
-            if created_at.tzinfo is None:
-                raise ValueError("naive time")
-            return cls(Position(created_at, UUID(ident)), Sort(sort), Source(source))
-        # NOTE: the checksum is no secret, so a crafted body can hold any JSON: an int where the id
-        # belongs (AttributeError in UUID), or nesting deep enough to exhaust the parser.
-        except (ValueError, TypeError, AttributeError, RecursionError, binascii.Error, UnicodeDecodeError):
-            raise BadRequest("cursor is not one this server issued") from None
+        return _opened(text, cls._from_body)
+
+    @classmethod
+    def _from_body(cls, body: Any) -> Cursor:
+        at, ident, sort, source = body
+        created_at = datetime.fromisoformat(at)
+        if created_at.tzinfo is None:
+            raise ValueError("naive time")
+        return cls(Position(created_at, UUID(ident)), Sort(sort), Source(source))
 
 
 @frozen
@@ -92,32 +87,39 @@ class VersionCursor:
 
     def encode(self) -> str:
         """The opaque string handed to clients."""
-        body = json.dumps(["events", self.after_version], separators=(",", ":")).encode()
-        return _b64(body + b"|" + _check(body))
+        return _seal(["events", self.after_version])
 
     @classmethod
     def decode(cls, text: str) -> VersionCursor:
         """The cursor ``text`` stands for. Raises BadRequest for anything this server did not issue."""
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            body, _, check = raw.rpartition(b"|")
-            if not body or check != _check(body):
-                raise ValueError("checksum")
-            kind, version = json.loads(body)
-            if kind != "events" or type(version) is not int or version < 0:
-                raise ValueError("not an events cursor")
-            return cls(version)
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
-            raise BadRequest("cursor is not one this server issued") from None
+        return _opened(text, cls._from_body)
+
+    @classmethod
+    def _from_body(cls, body: Any) -> VersionCursor:
+        kind, version = body
+        if kind != "events" or type(version) is not int or version < 0:
+            raise ValueError("not an events cursor")
+        return cls(version)
 
 
-def check_limit(limit: int) -> int:
-    """``limit`` when it is 1–200, else BadRequest."""
-    return _limit(limit)
+def _seal(payload: list[Any]) -> str:
+    """base64url of the JSON payload and its checksum (integrity, not secrecy)."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(body + b"|" + _check(body)).decode().rstrip("=")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+def _opened(text: str, parse: Callable[[Any], C]) -> C:
+    """``parse`` of a sealed payload; BadRequest for anything this server did not issue."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        body, _, check = raw.rpartition(b"|")
+        if not body or check != _check(body):
+            raise ValueError("checksum")
+        return parse(json.loads(body))
+    # NOTE: the checksum is no secret, so a crafted body can hold any JSON: an int where the id
+    # belongs (AttributeError in UUID), or nesting deep enough to exhaust the parser.
+    except (ValueError, TypeError, AttributeError, RecursionError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest("cursor is not one this server issued") from None
 
 
 def _check(body: bytes) -> bytes:
@@ -127,7 +129,8 @@ def _check(body: bytes) -> bytes:
 MIN_LIMIT = 1
 
 
-def _limit(value: int) -> int:
+def check_limit(value: int) -> int:
+    """``value`` when it is a page size of 1–200, else BadRequest."""
     if not MIN_LIMIT <= value <= MAX_LIMIT:
         raise BadRequest(f"limit must be between {MIN_LIMIT} and {MAX_LIMIT}")
     return value
@@ -140,7 +143,7 @@ class OrderQuery:
     statuses: frozenset[OrderStatus] = frozenset()
     created_after: datetime | None = None
     created_before: datetime | None = None
-    limit: int = field(default=DEFAULT_LIMIT, converter=_limit)
+    limit: int = field(default=DEFAULT_LIMIT, converter=check_limit)
     sort: Sort = Sort.NEWEST_FIRST
     after: Position | None = None
     include_deleted: bool = False

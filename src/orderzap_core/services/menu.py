@@ -7,8 +7,8 @@ from attrs import define, evolve
 from orderzap_core import rules
 from orderzap_core.commands import EditMenuItem, NewMenuItem
 from orderzap_core.domain.menu import MenuItem
-from orderzap_core.domain.pagination import MAX_LIMIT, MIN_LIMIT, Cursor, Page, Position, Sort
-from orderzap_core.errors import BadRequest, NotFound, Problem, ValidationFailed
+from orderzap_core.domain.pagination import Cursor, Page, Position, Sort, check_limit
+from orderzap_core.errors import NotFound, Problem, ValidationFailed
 from orderzap_core.ids import MenuItemId
 from orderzap_core.policy import Action, Principal, authorize
 from orderzap_core.ports.system import Clock, IdGenerator
@@ -43,8 +43,7 @@ class MenuService:
              cursor: str | None = None) -> Page[MenuItem]:
         """A page of live items, oldest first. Raises BadRequest for a bad limit or cursor."""
         authorize(principal, Action.READ_MENU)
-        if not MIN_LIMIT <= limit <= MAX_LIMIT:
-            raise BadRequest(f"limit must be between {MIN_LIMIT} and {MAX_LIMIT}")
+        check_limit(limit)
         after = Cursor.decode(cursor).position if cursor is not None else None
         with self._uow(principal.restaurant_id) as uow:
             rows = uow.menu_items.page(available=available, limit=limit + 1, after=after)
