@@ -25,11 +25,13 @@ ROOT = Path(__file__).resolve().parents[3]
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
+    from tests.adapters.postgres.unprivileged import become_requested_user
     from orderzap_adapters.memory.system import PlainHasher
     from orderzap_adapters.postgres import PgConfig, PgDatabase, services
     from orderzap_adapters.postgres.embedded import start_embedded
     from orderzap_core.commands import NewRestaurant
 
+    become_requested_user()
     server = start_embedded(Path(sys.argv[1]))
     db = PgDatabase.open(PgConfig(server.owner_url, app_url=server.app_url, relay_url=server.relay_url))
     oz = services(db, hasher=PlainHasher())
@@ -49,11 +51,12 @@ def _child(data_dir: Path, *args: str, user: pwd.struct_passwd | None = None,
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if user is not None:
         home = data_dir.parent / "home"
-        env.update(HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"))
+        env.update(HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"), ORDERZAP_TEST_BECOME=user.pw_name)
+    # NOTE: the child starts as root and drops to ``user`` itself, after loading what it needs:
+    # the checkout's interpreter may live where that user cannot reach it (a 0700 clone, /root).
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(data_dir), *args, *(["--hold"] if hold else [])],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
-        user=user.pw_uid if user else None, group=user.pw_gid if user else None)
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
 
 
 def _finish(process: subprocess.Popen[str], stdin: str = "") -> str:
