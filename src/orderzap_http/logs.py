@@ -2,7 +2,9 @@
 
 ``configure(settings)`` installs one formatter on the root logger, so the app's own events and
 those of libraries (gunicorn, psycopg) come out the same way: on stderr, and, with ``LOG_DIR``, in
-``app.log`` (everything at ``LOG_LEVEL`` and above) and ``error.log`` (errors only). The request
+``app.log`` (everything at ``LOG_LEVEL`` and above) and ``error.log`` (errors only). Python's
+warnings and uncaught thread exceptions are logged too, so with ``LOG_FORMAT=json`` every line on
+stderr is one JSON object (gunicorn's own lines: :mod:`orderzap_http.gunicorn_logs`). The request
 id is bound per request (``structlog.contextvars``) and lands on every line logged meanwhile.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +76,17 @@ def configure(settings: Settings) -> None:
     for handler in handlers:
         root.addHandler(handler)
     root.setLevel(level)
+    # Python's warnings and a thread's uncaught exception would otherwise be bare text on stderr.
+    logging.captureWarnings(True)
+    threading.excepthook = _log_thread_crash
+
+
+def _log_thread_crash(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    logging.getLogger("orderzap.thread").error(
+        "thread crashed", exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        extra={"thread_name": args.thread.name if args.thread else None})
 
 
 def get_logger(name: str) -> Any:

@@ -145,6 +145,7 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
             "preload_app": False,
             "accesslog": None,         # the app logs one line per request itself
             "errorlog": "-",
+            "logger_class": "orderzap_http.gunicorn_logs.RoutedLogger",   # LOG_FORMAT for its lines too
             "loglevel": s.log_level.lower(),
             "post_worker_init": self._post_worker_init,
             "worker_exit": self._worker_exit,

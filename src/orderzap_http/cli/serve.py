@@ -3,7 +3,8 @@
 On the embedded default (no DATABASE_URL) the first start creates the demo restaurant ``demo``;
 every start then prints its admin login, a fresh token and a curl line that places an order. The
 login is kept in the data directory (``demo-login.json``, 0600, next to the database it opens), so
-a restart can print it again.
+a restart can print it again. With ``LOG_FORMAT=json`` the banner is one log event instead (no
+password, no token); with ``--json`` it is one JSON line on stdout.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from attrs import frozen
 from orderzap_core import MenuItem, Restaurant, Role, Services, User
 from orderzap_core.errors import NotFound
 from orderzap_core.wire import rfc3339
-from orderzap_http import server
+from orderzap_http import logs, server
 from orderzap_http.bootstrap import Runtime
 from orderzap_http.cli import Cli, json_option, pass_cli
 from orderzap_http.cli.demo import seed_demo
-from orderzap_http.cli.output import emit, money
+from orderzap_http.cli.output import money
 from orderzap_http.settings import Settings
 
 DEMO_SLUG = "demo"
@@ -63,7 +64,13 @@ def serve(cli: Cli, host: str | None, port: int | None, workers: int | None, thr
 
     def announce(owner: Runtime) -> None:
         demo = ensure_demo(owner.services, settings) if settings.embedded else None
-        emit(startup_document(settings, demo), as_json, text=lambda: startup_text(settings, demo))
+        if as_json:
+            # One line: stdout stays JSON lines when the logs on stderr are too.
+            click.echo(json.dumps(startup_document(settings, demo), ensure_ascii=False))
+        elif settings.log_format == "json":
+            logs.get_logger("orderzap.server").info("serving", **startup_event(settings, demo))
+        else:
+            click.echo(startup_text(settings, demo))
 
     server.run(settings, prepare=announce)
 
@@ -147,6 +154,18 @@ def startup_document(settings: Settings, demo: DemoLogin | None) -> dict[str, An
             "menuItemId": str(demo.menu_item.id) if demo.menu_item else None,
             "curl": curl_example(settings, demo),
         }
+    return document
+
+
+def startup_event(settings: Settings, demo: DemoLogin | None) -> dict[str, Any]:
+    """The banner as one log event (``LOG_FORMAT=json``): where the API is, without the demo's
+    password or token, which do not belong in shipped logs (``orderzap token issue`` mints one)."""
+    document = startup_document(settings, demo)
+    if demo is not None:
+        document["demo"] = {"restaurantSlug": demo.restaurant.slug, "email": demo.admin.email,
+                            "created": demo.created,
+                            "tokenCommand": f"orderzap token issue --restaurant {demo.restaurant.slug} "
+                                            f"--email {demo.admin.email}"}
     return document
 
 
