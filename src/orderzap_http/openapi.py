@@ -461,7 +461,10 @@ def _parameter_components() -> dict[str, Schema]:
                         "Opaque: `page.nextCursor` of the previous page. A cursor this server did not "
                         "issue, or one of another sort order, is 400."),
         "Status": query("status", {"type": "array", "items": schema_ref("OrderStatus"), "minItems": 1},
-                        "One status or a comma-separated list; an unknown one is 400.",
+                        "One status or a comma-separated list (`status=received,preparing`). The "
+                        "repeated form (`status=received&status=preparing`), which many generated "
+                        "clients send, means the same, and the two may be mixed. An unknown status is "
+                        "400. Every other query parameter may be given only once (a repeat is 400).",
                         style="form", explode=False),
         "CreatedAfter": query("createdAfter", string(fmt="date-time"),
                               "Only orders created after this RFC 3339 time; malformed is 400."),

@@ -116,15 +116,17 @@ def timestamp(req: falcon.Request, name: str) -> datetime | None:
 
 
 def statuses(req: falcon.Request) -> tuple[OrderStatus, ...]:
-    """``status``: one status or a comma-separated list. Raises BadRequest for an unknown one."""
-    value = single(req, "status")
+    """``status``: one status, a comma-separated list (``status=received,preparing``, the OpenAPI
+    form), the parameter repeated (``status=received&status=preparing``, what many generated
+    clients send), or both at once; duplicates collapse. Raises BadRequest for an unknown one."""
+    value = req.params.get("status")
     if value is None:
         return ()
     known = {s.value: s for s in OrderStatus}
-    names = value.split(",")
+    names = [name for part in (value if isinstance(value, list) else [value]) for name in part.split(",")]
     if not all(name in known for name in names):
         raise BadRequest("query parameter status must be one or more of "
-                         + ", ".join(known) + ", separated by commas")
+                         + ", ".join(known) + ", separated by commas or repeated")
     return tuple(dict.fromkeys(known[name] for name in names))
 
 
