@@ -49,11 +49,13 @@ PURGE_EVERY = timedelta(hours=1)
 
 @define
 class Loop:
-    """A daemon thread repeating ``step`` (which returns the seconds to wait) until stopped."""
+    """A daemon thread repeating ``step`` (which returns the seconds to wait) until stopped;
+    :meth:`wake` cuts a wait short."""
 
     name: str
     step: Callable[[], float]
-    _stop: threading.Event = field(factory=threading.Event)
+    _signal: threading.Event = field(factory=threading.Event)
+    _stopping: bool = False
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -61,9 +63,14 @@ class Loop:
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """Run the next step now instead of at the end of the current wait."""
+        self._signal.set()
+
     def stop(self, timeout: float) -> bool:
         """Ask the loop to stop and wait up to ``timeout`` seconds; False if it is still busy."""
-        self._stop.set()
+        self._stopping = True
+        self._signal.set()
         if self._thread is None:
             return True
         self._thread.join(timeout)
@@ -71,7 +78,7 @@ class Loop:
 
     def _run(self) -> None:
         log = logs.get_logger("orderzap.server")
-        while not self._stop.is_set():
+        while not self._stopping:
             try:
                 wait = self.step()
             except OrderZapError as error:       # the database is down: try again later
@@ -80,7 +87,18 @@ class Loop:
             except Exception:  # noqa: BLE001 — a loop must outlive one bad step; logged with its trace
                 log.exception("background step crashed", loop=self.name)
                 wait = ERROR_PAUSE
-            self._stop.wait(max(wait, 0.0))
+            if not self._stopping:
+                self._signal.wait(max(wait, 0.0))
+                self._signal.clear()
+
+
+def relay_loop(runtime: Runtime) -> Loop:
+    """The outbox relay as a loop, woken by every commit of this process that queued a snapshot;
+    its idle wait is the sweep that picks up other processes' commits."""
+    relay = runtime.services.relay
+    loop = Loop("orderzap-relay", lambda: relay.step().wait_seconds)
+    runtime.database.on_outbox = loop.wake
+    return loop
 
 
 def background_loops(runtime: Runtime, *, relay: bool) -> list[Loop]:
@@ -91,7 +109,7 @@ def background_loops(runtime: Runtime, *, relay: bool) -> list[Loop]:
         Loop("orderzap-housekeeping", lambda: _purge(runtime)),
     ]
     if relay:
-        loops.insert(0, Loop("orderzap-relay", lambda: services.relay.step().wait_seconds))
+        loops.insert(0, relay_loop(runtime))
     return loops
 
 

@@ -153,8 +153,30 @@ def test_a_background_loop_survives_a_failing_step_and_stops_when_asked() -> Non
     assert len(calls) >= 3
 
 
+def test_a_woken_loop_steps_at_once_instead_of_finishing_its_wait() -> None:
+    steps: list[int] = []
+    second = threading.Event()
+
+    def step() -> float:
+        steps.append(1)
+        if len(steps) == 2:
+            second.set()
+        return 3600.0                          # far longer than the test waits below
+
+    loop = Loop("test-loop", step)
+    loop.start()
+    for _ in range(3000):                      # until the first step ran; not a timing assertion
+        if steps:
+            break
+        threading.Event().wait(0.01)
+    loop.wake()
+    assert second.wait(30), "the wake-up did not cut the hour-long wait short"
+    assert loop.stop(30)
+
+
 class ClosableDatabase:
     closed = False
+    on_outbox: Any = None
 
     def close(self) -> None:
         self.closed = True
@@ -183,6 +205,12 @@ def test_a_worker_runs_the_relay_and_closes_its_pools_on_stop() -> None:
     state.stop(30)
     assert oz.outbox.stats(oz.clock.now()).pending == 0
     assert database.closed
+
+
+def test_the_relay_loop_is_woken_by_the_commits_of_its_own_process() -> None:
+    runtime, database = a_runtime(memory.services())
+    [relay] = [loop for loop in background_loops(runtime, relay=True) if loop.name == "orderzap-relay"]
+    assert database.on_outbox == relay.wake
 
 
 def test_no_relay_means_no_relay_loop() -> None:

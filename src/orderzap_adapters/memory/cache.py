@@ -100,3 +100,48 @@ class MemoryOrderCache:
         """False while failures are pending."""
         with self._lock:
             return self._failures == 0
+
+    # The MirrorAudit face (``cache verify``).
+
+    def scan(self, restaurant_id: RestaurantId | None, cursor: str | None,
+             limit: int) -> tuple[list[Order], str | None]:
+        """A page of stored snapshots in (restaurant, creation, id) order; the cursor is the
+        position of the next one."""
+        with self._lock:
+            self._maybe_fail(CacheUnavailable)
+            docs = sorted((d for d in self._docs.values()
+                           if restaurant_id is None or d.restaurant_id == restaurant_id),
+                          key=lambda d: (str(d.restaurant_id), d.created_at, str(d.id)))
+        start = int(cursor) if cursor else 0
+        end = start + limit
+        return docs[start:end], (str(end) if end < len(docs) else None)
+
+    def repair(self, order: Order, expected_version: int | None) -> bool:
+        """Compare-and-set on the stored version."""
+        with self._lock:
+            self._maybe_fail(CacheUnavailable)
+            held = self._docs.get(order.id)
+            if (held.version if held is not None else None) != expected_version:
+                return False
+            self._docs[order.id] = order
+            return True
+
+    def remove(self, order_id: OrderId, expected_version: int) -> bool:
+        """Compare-and-delete on the stored version."""
+        with self._lock:
+            self._maybe_fail(CacheUnavailable)
+            held = self._docs.get(order_id)
+            if held is None or held.version != expected_version:
+                return False
+            del self._docs[order_id]
+            return True
+
+    def put(self, order: Order) -> None:
+        """Store ``order`` whatever the version rule says (tests: a corrupted mirror)."""
+        with self._lock:
+            self._docs[order.id] = order
+
+    def clear(self) -> None:
+        """Forget everything (tests: a wiped mirror)."""
+        with self._lock:
+            self._docs.clear()

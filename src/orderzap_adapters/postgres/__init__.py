@@ -11,6 +11,7 @@ connect. docs/database.md describes the schema, the tenancy walls and the round 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +73,8 @@ class PgDatabase:
 
     def __init__(self, config: PgConfig, app_pool: Any, relay_pool: Any) -> None:
         self.config = config
+        #: Called after each commit that queued a snapshot (the in-process relay's wake-up).
+        self.on_outbox: Callable[[], None] | None = None
         self._app_pool, self._relay_pool = app_pool, relay_pool
         self.directory = PgDirectory(app_pool, config.owner_url, config.timeout)
         self.outbox_monitor = PgOutboxMonitor(relay_pool, config.timeout)
@@ -109,7 +112,11 @@ class PgDatabase:
 
     def unit_of_work(self, restaurant_id: RestaurantId) -> PgUnitOfWork:
         """A unit of work of one restaurant (the core's UnitOfWorkFactory)."""
-        return PgUnitOfWork(self._app_pool, restaurant_id, self.config.timeout)
+        return PgUnitOfWork(self._app_pool, restaurant_id, self.config.timeout, self._outbox_committed)
+
+    def _outbox_committed(self) -> None:
+        if self.on_outbox is not None:
+            self.on_outbox()
 
     def relay_unit_of_work(self) -> PgRelayUnitOfWork:
         """A relay transaction across restaurants."""

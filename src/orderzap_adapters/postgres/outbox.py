@@ -87,9 +87,11 @@ class PgOutbox:
 
     def __init__(self, session: Session, restaurant_id: RestaurantId) -> None:
         self._s, self._rid = session, restaurant_id
+        self.appended = False
 
     def append(self, order: Order) -> None:
         """Queue a snapshot (at the commit)."""
+        self.appended = True
         self._s.defer(INSERT_OUTBOX, {
             "restaurant_id": order.restaurant_id, "order_id": order.id, "version": order.version,
             "snapshot": snapshot(order)})

@@ -9,6 +9,7 @@ in the same pipeline as the first query (see session.py): it costs no round trip
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Self
 
 from psycopg_pool import ConnectionPool
@@ -28,8 +29,10 @@ SET_TENANT = "SELECT set_config('orderzap.restaurant_id', %s, true)"
 class PgUnitOfWork:
     """UnitOfWork on PostgreSQL (see the port): a transaction on a pooled orderzap_app connection."""
 
-    def __init__(self, pool: ConnectionPool[Any], restaurant_id: RestaurantId, timeout: float) -> None:
+    def __init__(self, pool: ConnectionPool[Any], restaurant_id: RestaurantId, timeout: float,
+                 on_outbox: Callable[[], None] | None = None) -> None:
         self._pool, self._rid, self._timeout = pool, restaurant_id, timeout
+        self._on_outbox = on_outbox
 
     def __enter__(self) -> Self:
         # SECURITY: the tenant setting opens the transaction; row-level security reads it.
@@ -87,8 +90,11 @@ class PgUnitOfWork:
         return self._idempotency
 
     def commit(self) -> None:
-        """Send every queued write and COMMIT, in one round trip."""
+        """Send every queued write and COMMIT, in one round trip; then, if a snapshot was queued,
+        tell whoever listens (the in-process relay, which need not wait for its next sweep)."""
         self._session.commit()
+        if self._outbox.appended and self._on_outbox is not None:
+            self._on_outbox()
 
     def __exit__(self, *exc: object) -> None:
         self._session.close()          # rolls back unless committed

@@ -66,3 +66,25 @@ class OrderCache(Protocol):
     def is_healthy(self) -> bool:
         """Whether the mirror answers now."""
         ...
+
+
+class MirrorAudit(Protocol):
+    """What ``cache verify`` needs of the mirror: a walk over every stored snapshot, and
+    compare-and-set writes, so a repair never overwrites a change the relay made meanwhile.
+    Every method may raise CacheUnavailable."""
+
+    def scan(self, restaurant_id: RestaurantId | None, cursor: str | None,
+             limit: int) -> tuple[list[Order], str | None]:
+        """One page of stored snapshots (tombstones included), of one restaurant or of all, and the
+        cursor of the next page (None after the last)."""
+        ...
+
+    def repair(self, order: Order, expected_version: int | None) -> bool:
+        """Store ``order`` if the mirror's copy still has ``expected_version`` (None: no copy),
+        even when it is not newer; False when the copy changed meanwhile."""
+        ...
+
+    def remove(self, order_id: OrderId, expected_version: int) -> bool:
+        """Delete a snapshot the source does not have, if its version is still
+        ``expected_version``; False when it changed or is gone."""
+        ...

@@ -21,10 +21,12 @@ from orderzap_core.ports.system import Clock, Random
 
 @frozen
 class Backoff:
-    """Capped exponential backoff with equal jitter: half the step fixed, half random."""
+    """Capped exponential backoff with equal jitter: half the step fixed, half random. The cap is
+    low on purpose: after an outage the mirror must catch up within seconds, and the sink's
+    circuit breaker already keeps a failing mirror from being hammered."""
 
     base_seconds: float = 0.5
-    cap_seconds: float = 30.0
+    cap_seconds: float = 4.0
 
     def delay(self, failures: int, random: float) -> float:
         """Seconds to wait after ``failures`` consecutive failures (``random`` in [0, 1))."""
