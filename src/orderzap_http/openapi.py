@@ -332,6 +332,7 @@ def _operations_schemas() -> dict[str, Schema]:
                 "pending": integer(0, description="Snapshots not yet delivered to the mirror."),
                 "oldestAgeSeconds": {"type": "number", "minimum": 0},
                 "parked": integer(0, description="Snapshots the mirror refused; see `orderzap sync`."),
+                "lastError": string(nullable=True, description="The relay's last delivery error, if any."),
             }, required=["pending", "oldestAgeSeconds"], description="null while the database is down.")),
         }),
     }

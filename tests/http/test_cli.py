@@ -107,11 +107,12 @@ def test_help_reads_no_settings_and_opens_no_database(command: tuple[str, ...]) 
     assert "Usage:" in result.stdout
 
 
-def test_the_commands_of_api_md_exist_without_sync_and_cache() -> None:
+def test_the_commands_of_api_md_exist() -> None:
     assert set(every_command()) == {
         ("serve",), ("db", "migrate"), ("db", "status"), ("restaurant", "create"),
         ("restaurant", "list"), ("user", "create"), ("token", "issue"), ("menu", "add"),
-        ("menu", "list"), ("orders", "list"), ("orders", "show"), ("orders", "advance"), ("demo",)}
+        ("menu", "list"), ("orders", "list"), ("orders", "show"), ("orders", "advance"), ("demo",),
+        ("sync", "run"), ("sync", "status"), ("sync", "retry")}
 
 
 def test_a_bad_setting_is_one_line_before_any_database_is_opened() -> None:

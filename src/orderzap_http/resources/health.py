@@ -60,7 +60,7 @@ class ReadyResource:
         else:
             database = "ok"
             outbox = {"pending": stats.pending, "oldestAgeSeconds": round(stats.oldest_age_seconds, 3),
-                      "parked": stats.parked}
+                      "parked": stats.parked, "lastError": stats.last_error}
         body = {"database": database, "cache": self._cache(), "outbox": outbox}
         status = falcon.HTTP_200 if database == "ok" else falcon.HTTP_503
         if database != "ok":
