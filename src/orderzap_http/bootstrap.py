@@ -86,7 +86,9 @@ def build_services(settings: Settings, database: PgDatabase) -> Services:
     from orderzap_adapters import postgres
 
     return postgres.services(database, clock=SystemClock(), ids=UuidIds(), hasher=Argon2Hasher(),
-                             random=SystemRandom(), cache_reads=settings.cache_reads)
+                             random=SystemRandom(), cache_reads=settings.cache_reads,
+                             relay_batch=settings.relay_batch_size,
+                             relay_sweep_seconds=settings.relay_sweep_seconds)
 
 
 @frozen

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 from attrs import evolve, fields, frozen
@@ -55,8 +56,15 @@ class Settings:
     log_dir: Path | None = None              # LOG_DIR: app.log, error.log
     rate_limit_per_minute: int | None = None # RATE_LIMIT_PER_MINUTE
     cache_reads: bool = True                 # CACHE_READS: on | off
-    convex_url: str | None = None            # CONVEX_URL / CONVEX_DEPLOYMENT (later issue)
-    convex_admin_key: str | None = None      # CONVEX_ADMIN_KEY / CONVEX_DEPLOY_KEY (later issue)
+    convex_url: str | None = None            # CONVEX_URL / CONVEX_DEPLOYMENT; None: no mirror
+    convex_admin_key: str | None = None      # CONVEX_ADMIN_KEY / CONVEX_DEPLOY_KEY
+    convex_connect_timeout_seconds: float = 0.5   # ORDERZAP_CONVEX_CONNECT_TIMEOUT
+    convex_read_timeout_seconds: float = 0.5      # ORDERZAP_CONVEX_READ_TIMEOUT: a cached read
+    convex_write_timeout_seconds: float = 10.0    # ORDERZAP_CONVEX_WRITE_TIMEOUT: a relay batch
+    convex_breaker_failures: int = 3              # ORDERZAP_CONVEX_BREAKER_FAILURES: then open
+    convex_breaker_pause_seconds: float = 2.0     # ORDERZAP_CONVEX_BREAKER_PAUSE: then probe
+    relay_batch_size: int = 200                   # ORDERZAP_RELAY_BATCH: 100-500 snapshots a call
+    relay_sweep_seconds: float = 1.0              # ORDERZAP_RELAY_SWEEP: idle relay's poll
     max_body_bytes: int = 64 * 1024          # request body limit (413 above it)
     pool_max_size: int = 20                  # ORDERZAP_POOL_MAX
     pool_timeout_seconds: float = 2.0        # ORDERZAP_POOL_TIMEOUT: waiting for a connection
@@ -97,8 +105,16 @@ class Settings:
             "log_format": env.parse("LOG_FORMAT", _choice(LOG_FORMATS)),
             "log_dir": env.parse("LOG_DIR", _path),
             "rate_limit_per_minute": env.parse("RATE_LIMIT_PER_MINUTE", _int_between(1, 10**9)),
-            "convex_url": env.text("CONVEX_URL") or env.parse("CONVEX_DEPLOYMENT", _convex_deployment),
+            "convex_url": (env.parse("CONVEX_URL", _convex_url)
+                           or env.parse("CONVEX_DEPLOYMENT", _convex_deployment)),
             "convex_admin_key": env.text("CONVEX_ADMIN_KEY") or env.text("CONVEX_DEPLOY_KEY"),
+            "convex_connect_timeout_seconds": env.parse("ORDERZAP_CONVEX_CONNECT_TIMEOUT", _seconds),
+            "convex_read_timeout_seconds": env.parse("ORDERZAP_CONVEX_READ_TIMEOUT", _seconds),
+            "convex_write_timeout_seconds": env.parse("ORDERZAP_CONVEX_WRITE_TIMEOUT", _seconds),
+            "convex_breaker_failures": env.parse("ORDERZAP_CONVEX_BREAKER_FAILURES", _int_between(1, 1000)),
+            "convex_breaker_pause_seconds": env.parse("ORDERZAP_CONVEX_BREAKER_PAUSE", _seconds),
+            "relay_batch_size": env.parse("ORDERZAP_RELAY_BATCH", _int_between(100, 500)),
+            "relay_sweep_seconds": env.parse("ORDERZAP_RELAY_SWEEP", _seconds),
             "cache_reads": env.parse("CACHE_READS", _on_off),
             "pool_max_size": env.parse("ORDERZAP_POOL_MAX", _int_between(1, 1000)),
             "pool_timeout_seconds": env.parse("ORDERZAP_POOL_TIMEOUT", _seconds),
@@ -120,6 +136,9 @@ class Settings:
         """These settings with the demo flag derived and the JWT secret resolved. Raises
         SettingsError for a missing or short secret outside the embedded demo."""
         settings = evolve(self, demo=self.embedded)
+        if settings.convex_url is not None and not settings.convex_admin_key:
+            raise SettingsError("CONVEX_ADMIN_KEY (or CONVEX_DEPLOY_KEY) is required when CONVEX_URL "
+                                "or CONVEX_DEPLOYMENT is set: the server calls internal functions")
         if settings.jwt_secret is None and settings.embedded:
             return evolve(settings, jwt_secret=demo_jwt_secret(settings.resolved_data_dir))
         if settings.jwt_secret is None:
@@ -246,6 +265,18 @@ def _on_off(text: str) -> bool:
     if value in ("off", "false", "0", "no"):
         return False
     raise ValueError("must be on or off")
+
+
+def _convex_url(text: str) -> str:
+    """``https://happy-otter-123.convex.cloud`` (plain http only on loopback, for the stand-in),
+    without a trailing slash."""
+    if not re.fullmatch(r"https?://[^/?#@\s]+/?", text):
+        raise ValueError("must be a deployment URL such as https://happy-otter-123.convex.cloud")
+    url = urlsplit(text)
+    url.port  # noqa: B018 — raises ValueError for a port out of range
+    if url.scheme == "http" and url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("must use https (plain http only on loopback): the admin key travels with it")
+    return f"{url.scheme}://{url.netloc}"
 
 
 def _convex_deployment(text: str) -> str:

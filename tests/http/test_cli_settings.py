@@ -74,6 +74,12 @@ def test_malformed_durations(text: str) -> None:
     ("LOG_LEVEL", "chatty"), ("LOG_FORMAT", "xml"), ("CACHE_READS", "maybe"),
     ("RATE_LIMIT_PER_MINUTE", "-5"), ("WEB_CONCURRENCY", "0"), ("ORDERZAP_POOL_TIMEOUT", "never"),
     ("CONVEX_DEPLOYMENT", "prod:Not Valid"), ("ORDERZAP_RELAY", "sometimes"),
+    ("CONVEX_URL", "happy-otter-123.convex.cloud"), ("CONVEX_URL", "http://happy-otter-123.convex.cloud"),
+    ("CONVEX_URL", "https://x.convex.cloud/api"), ("CONVEX_URL", "https://user@x.convex.cloud"),
+    ("CONVEX_URL", "http://127.0.0.1:99999"), ("ORDERZAP_CONVEX_READ_TIMEOUT", "0"),
+    ("ORDERZAP_CONVEX_CONNECT_TIMEOUT", "soon"), ("ORDERZAP_CONVEX_WRITE_TIMEOUT", "-1"),
+    ("ORDERZAP_CONVEX_BREAKER_FAILURES", "0"), ("ORDERZAP_CONVEX_BREAKER_PAUSE", "x"),
+    ("ORDERZAP_RELAY_BATCH", "99"), ("ORDERZAP_RELAY_BATCH", "501"), ("ORDERZAP_RELAY_SWEEP", "0"),
 ])
 def test_a_malformed_variable_is_named_in_one_line(name: str, value: str) -> None:
     with pytest.raises(SettingsError) as raised:
@@ -108,6 +114,32 @@ def test_every_variable_is_read() -> None:
     assert (settings.workers, settings.threads, settings.graceful_timeout_seconds) == (4, 16, 10.0)
     assert settings.relay is False
     assert (settings.pool_max_size, settings.pool_timeout_seconds, settings.pool_idle_seconds) == (5, 1.5, 60)
+
+
+def test_the_mirror_settings_are_read() -> None:
+    settings = Settings.from_env({
+        **REMOTE, "CONVEX_URL": "http://127.0.0.1:3210/", "CONVEX_ADMIN_KEY": "key",
+        "ORDERZAP_CONVEX_CONNECT_TIMEOUT": "0.2", "ORDERZAP_CONVEX_READ_TIMEOUT": "0.3",
+        "ORDERZAP_CONVEX_WRITE_TIMEOUT": "5", "ORDERZAP_CONVEX_BREAKER_FAILURES": "2",
+        "ORDERZAP_CONVEX_BREAKER_PAUSE": "1.5", "ORDERZAP_RELAY_BATCH": "500", "ORDERZAP_RELAY_SWEEP": "0.5"})
+    assert settings.convex_url == "http://127.0.0.1:3210"
+    assert (settings.convex_connect_timeout_seconds, settings.convex_read_timeout_seconds,
+            settings.convex_write_timeout_seconds) == (0.2, 0.3, 5.0)
+    assert (settings.convex_breaker_failures, settings.convex_breaker_pause_seconds) == (2, 1.5)
+    assert (settings.relay_batch_size, settings.relay_sweep_seconds) == (500, 0.5)
+
+
+@pytest.mark.parametrize("name", ["CONVEX_URL", "CONVEX_DEPLOYMENT"])
+def test_a_mirror_without_an_admin_key_is_one_line(name: str) -> None:
+    value = "https://x.convex.cloud" if name == "CONVEX_URL" else "prod:x"
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({**REMOTE, name: value})
+    assert str(raised.value).startswith("CONVEX_ADMIN_KEY (or CONVEX_DEPLOY_KEY) is required")
+
+
+def test_a_deploy_key_alone_configures_no_mirror() -> None:
+    """``npx convex deploy`` reads CONVEX_DEPLOY_KEY too; without a URL it is not ours to use."""
+    assert Settings.from_env({**REMOTE, "CONVEX_DEPLOY_KEY": "prod:x|secret"}).convex_url is None
 
 
 def test_convex_names_from_its_own_tools_are_understood() -> None:

@@ -133,9 +133,11 @@ class PgDatabase:
 
 def services(db: PgDatabase, *, cache: OrderCache | None = None, sink: SnapshotSink | None = None,
              clock: Clock | None = None, ids: IdGenerator | None = None, hasher: PasswordHasher | None = None,
-             random: Random | None = None, cache_reads: bool = True) -> Services:
+             random: Random | None = None, cache_reads: bool = True, relay_batch: int = 200,
+             relay_sweep_seconds: float = 1.0) -> Services:
     """The whole application on PostgreSQL. Use cases the database aborted to resolve a conflict
-    run again (``db.config.attempts`` runs in all, with jitter)."""
+    run again (``db.config.attempts`` runs in all, with jitter). The relay delivers up to
+    ``relay_batch`` snapshots a call and, idle, looks again every ``relay_sweep_seconds``."""
     clock = clock or SystemClock()
     ids = ids or UuidIds()
     hasher = hasher or Argon2Hasher()
@@ -151,7 +153,8 @@ def services(db: PgDatabase, *, cache: OrderCache | None = None, sink: SnapshotS
         menu=retrying(MenuService)(db.unit_of_work, clock, ids),
         accounts=retrying(AccountService)(db.unit_of_work, db.directory, clock, ids, hasher),
         reads=CachedReads(orders, read_cache, reads_enabled=cache_reads),
-        relay=OutboxRelay(db.relay_unit_of_work, sink or NullSink(), clock, random),
+        relay=OutboxRelay(db.relay_unit_of_work, sink or NullSink(), clock, random,
+                          batch_size=relay_batch, idle_seconds=relay_sweep_seconds),
         outbox=db.outbox_monitor,
         directory=db.directory,
         cache=read_cache,
