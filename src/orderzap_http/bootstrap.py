@@ -2,7 +2,9 @@
 
 This is the only code that picks real adapters. With ``DATABASE_URL`` unset it starts (or joins)
 the embedded PostgreSQL in the data directory; otherwise it connects to ``DATABASE_URL`` (the
-owner) and ``DATABASE_APP_URL`` (the server's own login as ``orderzap_app``).
+owner) and ``DATABASE_APP_URL`` (the server's own login as ``orderzap_app``). With ``CONVEX_URL``
+the Convex mirror serves reads first and receives the relay's snapshots; without it, reads bypass
+the null cache and the relay drains to the null sink.
 
 Two steps, because gunicorn forks: :func:`start_database` runs once in the process that owns the
 embedded server (the master), and :func:`open_runtime` opens pools in each process that uses them
@@ -18,11 +20,18 @@ from attrs import define, frozen
 
 from orderzap_adapters.system import Argon2Hasher, SystemClock, SystemRandom, UuidIds
 from orderzap_core import Services
-from orderzap_http.settings import Settings, ensure_private_dir
+from orderzap_http.settings import Settings, SettingsError, ensure_private_dir
 
 if TYPE_CHECKING:
+    from orderzap_adapters.convex import ConvexMirror
     from orderzap_adapters.postgres import PgDatabase
     from orderzap_adapters.postgres.embedded import EmbeddedPostgres
+    from orderzap_core.services.mirror_audit import MirrorVerifier
+    from orderzap_http.realtime import RealtimeKeys
+
+#: The one line for a command that needs the mirror when none is configured.
+NO_MIRROR = ("no Convex mirror is configured: set CONVEX_URL (or CONVEX_DEPLOYMENT) and "
+             "CONVEX_ADMIN_KEY")
 
 
 class StartupError(Exception):
@@ -80,13 +89,44 @@ def open_database(settings: Settings, endpoints: Endpoints, *, max_size: int | N
         timeout=settings.pool_timeout_seconds, max_idle=settings.pool_idle_seconds))
 
 
-def build_services(settings: Settings, database: PgDatabase) -> Services:
-    """The application on PostgreSQL with the real clock, ids, randomness and Argon2id hashing.
-    No realtime mirror yet: the cache is the null cache and the relay drains to the null sink."""
+def open_mirror(settings: Settings) -> ConvexMirror | None:
+    """The Convex mirror of the settings (one client and breaker for this process), or None
+    when no CONVEX_URL is configured. Opens no connection yet."""
+    if settings.convex_url is None:
+        return None
+    from orderzap_adapters.convex import CircuitBreaker, ConvexMirror, Timeouts
+
+    assert settings.convex_admin_key is not None      # Settings.checked() demands it
+    timeouts = Timeouts(connect=settings.convex_connect_timeout_seconds,
+                        read=settings.convex_read_timeout_seconds,
+                        write=settings.convex_connect_timeout_seconds * 2,
+                        pool=settings.convex_connect_timeout_seconds)
+    breaker = CircuitBreaker(failure_threshold=settings.convex_breaker_failures,
+                             pause=settings.convex_breaker_pause_seconds)
+    return ConvexMirror(settings.convex_url, settings.convex_admin_key, timeouts, breaker=breaker,
+                        write_read_timeout=settings.convex_write_timeout_seconds,
+                        batch_read_timeout=settings.convex_write_timeout_seconds)
+
+
+def open_realtime_keys(settings: Settings) -> RealtimeKeys | None:
+    """The ES256 key for realtime tokens when a mirror is configured (ORDERZAP_REALTIME_KEY, or on
+    the embedded default a key pair generated once in the data directory); else None."""
+    if settings.convex_url is None:
+        return None
+    from orderzap_http.realtime import load_keys
+
+    return load_keys(settings.realtime_key, settings.resolved_data_dir if settings.embedded else None)
+
+
+def build_services(settings: Settings, database: PgDatabase, mirror: ConvexMirror | None = None) -> Services:
+    """The application on PostgreSQL with the real clock, ids, randomness and Argon2id hashing;
+    reads and the relay go to ``mirror`` when given (else the null cache and the null sink)."""
     from orderzap_adapters import postgres
 
     return postgres.services(database, clock=SystemClock(), ids=UuidIds(), hasher=Argon2Hasher(),
                              random=SystemRandom(), cache_reads=settings.cache_reads,
+                             cache=mirror.cache if mirror is not None else None,
+                             sink=mirror.sink if mirror is not None else None,
                              relay_batch=settings.relay_batch_size,
                              relay_sweep_seconds=settings.relay_sweep_seconds)
 
@@ -139,10 +179,27 @@ class Runtime:
     database: PgDatabase
     #: The database this runtime started itself (a CLI command); None when a master owns it.
     started: Database | None = None
+    #: The Convex mirror, when one is configured.
+    mirror: ConvexMirror | None = None
+    #: The realtime token key, when a mirror is configured.
+    realtime: RealtimeKeys | None = None
+
+    def verifier(self) -> MirrorVerifier:
+        """``cache verify``'s comparison of the mirror with PostgreSQL. Raises SettingsError
+        when no mirror is configured."""
+        from orderzap_core.services.mirror_audit import MirrorVerifier
+
+        if self.mirror is None:
+            raise SettingsError(NO_MIRROR)
+        return MirrorVerifier(self.database.unit_of_work, self.mirror.cache,
+                              self.services.accounts.list_restaurants)
 
     def close(self) -> None:
-        """Close the pools, then leave the embedded server if this runtime joined it."""
+        """Close the mirror's connections and the pools, then leave the embedded server if this
+        runtime joined it."""
         try:
+            if self.mirror is not None:
+                self.mirror.close()
             self.database.close()
         finally:
             if self.started is not None:
@@ -166,10 +223,15 @@ def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migr
             if pending:
                 raise StartupError(f"the database has {len(pending)} pending migration(s), "
                                    f"the first is {pending[0]}: run `orderzap db migrate`")
+        realtime = open_realtime_keys(settings)
         database = open_database(settings, where, max_size=max_size)
+        mirror = open_mirror(settings)
         try:
-            return Runtime(settings, build_services(settings, database), database, started)
+            return Runtime(settings, build_services(settings, database, mirror), database, started,
+                           mirror, realtime)
         except BaseException:
+            if mirror is not None:
+                mirror.close()
             database.close()
             raise
     except BaseException:

@@ -65,6 +65,7 @@ class Settings:
     convex_breaker_pause_seconds: float = 2.0     # ORDERZAP_CONVEX_BREAKER_PAUSE: then probe
     relay_batch_size: int = 200                   # ORDERZAP_RELAY_BATCH: 100-500 snapshots a call
     relay_sweep_seconds: float = 1.0              # ORDERZAP_RELAY_SWEEP: idle relay's poll
+    realtime_key: str | None = None               # ORDERZAP_REALTIME_KEY: ES256 PEM, or @file
     max_body_bytes: int = 64 * 1024          # request body limit (413 above it)
     pool_max_size: int = 20                  # ORDERZAP_POOL_MAX
     pool_timeout_seconds: float = 2.0        # ORDERZAP_POOL_TIMEOUT: waiting for a connection
@@ -115,6 +116,7 @@ class Settings:
             "convex_breaker_pause_seconds": env.parse("ORDERZAP_CONVEX_BREAKER_PAUSE", _seconds),
             "relay_batch_size": env.parse("ORDERZAP_RELAY_BATCH", _int_between(100, 500)),
             "relay_sweep_seconds": env.parse("ORDERZAP_RELAY_SWEEP", _seconds),
+            "realtime_key": env.raw("ORDERZAP_REALTIME_KEY"),
             "cache_reads": env.parse("CACHE_READS", _on_off),
             "pool_max_size": env.parse("ORDERZAP_POOL_MAX", _int_between(1, 1000)),
             "pool_timeout_seconds": env.parse("ORDERZAP_POOL_TIMEOUT", _seconds),

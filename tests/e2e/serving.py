@@ -31,7 +31,8 @@ STOP_WAIT = 90.0
 SCRUBBED = ("DATABASE_URL", "DATABASE_APP_URL", "JWT_SECRET", "JWT_EXPIRES_IN", "JWT_ISSUER",
             "JWT_AUDIENCE", "HOST", "PORT", "CONVEX_URL", "CONVEX_DEPLOYMENT", "CONVEX_ADMIN_KEY",
             "CONVEX_DEPLOY_KEY", "CACHE_READS", "LOG_DIR", "RATE_LIMIT_PER_MINUTE", "ALLOWED_ORIGINS",
-            "WEB_CONCURRENCY", "ORDERZAP_THREADS", "ORDERZAP_RELAY", "PROMETHEUS_MULTIPROC_DIR")
+            "WEB_CONCURRENCY", "ORDERZAP_THREADS", "ORDERZAP_RELAY", "PROMETHEUS_MULTIPROC_DIR",
+            "ORDERZAP_REALTIME_KEY")
 
 
 def orderzap_command() -> list[str]:
@@ -54,10 +55,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def orderzap(data_dir: Path, *args: str, stdin: str | None = None, check: bool = True) -> Any:
+def orderzap(data_dir: Path, *args: str, stdin: str | None = None, check: bool = True,
+             env: dict[str, str] | None = None) -> Any:
     """Run ``orderzap ARGS --json`` on ``data_dir``; the JSON document it printed (or the
     CompletedProcess when ``check`` is False)."""
-    done = subprocess.run([*orderzap_command(), *args, "--json"], env=environment(data_dir),
+    done = subprocess.run([*orderzap_command(), *args, "--json"],
+                          env={**environment(data_dir), **(env or {})},
                           input=stdin, capture_output=True, text=True, timeout=START_WAIT,
                           stdin=None if stdin is not None else subprocess.DEVNULL)
     if not check:
@@ -69,14 +72,14 @@ def orderzap(data_dir: Path, *args: str, stdin: str | None = None, check: bool =
 class Server:
     """One ``orderzap serve`` process."""
 
-    def __init__(self, data_dir: Path, log_path: Path, *args: str) -> None:
+    def __init__(self, data_dir: Path, log_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         self.log_path = log_path
         self._log = log_path.open("ab")
         self.process = subprocess.Popen(
             [*orderzap_command(), "serve", "--port", str(self.port), "--workers", "2", "--json", *args],
-            env=environment(data_dir), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            env={**environment(data_dir), **(env or {})}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self._log, start_new_session=True)
         self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read_stdout, daemon=True).start()

@@ -25,6 +25,8 @@ from orderzap_http.bootstrap import StartupError
 from orderzap_http.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from orderzap_core.services.mirror_audit import MirrorVerifier
+    from orderzap_http.bootstrap import Runtime
     from orderzap_http.tokens import TokenService
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,10 +52,12 @@ class Cli:
 
     def __init__(self, *, settings: Settings | None = None, services: Services | None = None,
                  schema: Schema | None = None, interactive: bool | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None, verifier: MirrorVerifier | None = None) -> None:
         self._settings = settings
         self._services = services
         self._schema = schema
+        self._verifier = verifier
+        self._runtime: Runtime | None = None
         self._environ = environ
         self._closers: list[Callable[[], None]] = []
         self._tokens: TokenService | None = None
@@ -61,10 +65,11 @@ class Cli:
 
     @classmethod
     def on(cls, services: Services, settings: Settings | None = None, *,
-           schema: Schema | None = None, interactive: bool = False) -> Cli:
+           schema: Schema | None = None, interactive: bool = False,
+           verifier: MirrorVerifier | None = None) -> Cli:
         """A Cli over ready-made services (tests: ``Cli.on(memory.services())``)."""
         return cls(settings=settings or Settings(jwt_secret="x" * 32), services=services,
-                   schema=schema, interactive=interactive)
+                   schema=schema, interactive=interactive, verifier=verifier)
 
     @property
     def settings(self) -> Settings:
@@ -93,8 +98,21 @@ class Cli:
             runtime = open_runtime(self.settings, migrate=self.settings.embedded,
                                    check_schema=True, max_size=2)
             self._closers.append(runtime.close)
+            self._runtime = runtime
             self._services = runtime.services
         return self._services
+
+    def verifier(self) -> MirrorVerifier:
+        """The mirror's verifier (``cache verify``). Raises SettingsError without a mirror."""
+        if self._verifier is None:
+            if self.settings.convex_url is None:
+                from orderzap_http.bootstrap import NO_MIRROR
+
+                raise SettingsError(NO_MIRROR)
+            self.services     # noqa: B018 — opens the runtime
+            assert self._runtime is not None
+            self._verifier = self._runtime.verifier()
+        return self._verifier
 
     def schema(self) -> Schema:
         """The database's migrations (owner connection; nothing migrated on opening)."""
@@ -224,7 +242,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from orderzap_http.cli import db, demo, menu, orders, restaurants, serve, sync, tokens, users
+    from orderzap_http.cli import cache, db, demo, menu, orders, restaurants, serve, sync, tokens, users
 
     main.add_command(serve.serve)
     main.add_command(db.db)
@@ -235,6 +253,7 @@ def _register() -> None:
     main.add_command(orders.orders)
     main.add_command(demo.demo)
     main.add_command(sync.sync)
+    main.add_command(cache.cache)
 
 
 _register()

@@ -17,6 +17,7 @@ import click
 from orderzap_core.ports.outbox import OutboxEntry, OutboxStats
 from orderzap_core.services.relay import RelayStep
 from orderzap_core.wire import rfc3339
+from orderzap_http.bootstrap import NO_MIRROR
 from orderzap_http.cli import Cli, json_option, pass_cli
 from orderzap_http.cli.output import emit, table
 from orderzap_http.settings import SettingsError
@@ -29,8 +30,7 @@ def sync() -> None:
 
 def _require_mirror(cli: Cli) -> None:
     if cli.settings.convex_url is None:
-        raise SettingsError("no Convex mirror is configured: set CONVEX_URL (or CONVEX_DEPLOYMENT) "
-                            "and CONVEX_ADMIN_KEY")
+        raise SettingsError(NO_MIRROR)
 
 
 @sync.command()
