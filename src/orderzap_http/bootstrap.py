@@ -23,6 +23,7 @@ from orderzap_http.settings import Settings, ensure_private_dir
 if TYPE_CHECKING:
     from orderzap_adapters.postgres import PgDatabase
     from orderzap_adapters.postgres.embedded import EmbeddedPostgres
+    from orderzap_http.realtime import RealtimeTokens
 
 
 class StartupError(Exception):
@@ -137,6 +138,8 @@ class Runtime:
     database: PgDatabase
     #: The database this runtime started itself (a CLI command); None when a master owns it.
     started: Database | None = None
+    #: The realtime token minter for ``create_app(..., realtime=...)``; None without a mirror.
+    realtime: RealtimeTokens | None = None
 
     def close(self) -> None:
         """Close the pools, then leave the embedded server if this runtime joined it."""
@@ -151,7 +154,12 @@ def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migr
                  check_schema: bool = False, max_size: int | None = None) -> Runtime:
     """Open the application: on ``endpoints`` when given (a worker), else on a database started
     here (a CLI command). ``migrate`` applies pending migrations as the owner first;
-    ``check_schema`` refuses a database with pending migrations. Raises StartupError, Unavailable."""
+    ``check_schema`` refuses a database with pending migrations. Raises SettingsError (the realtime
+    key), StartupError, Unavailable."""
+    from orderzap_http.realtime import RealtimeTokens
+
+    # NOTE: first: a bad realtime key stops start-up before any database is started or joined.
+    realtime = RealtimeTokens.from_settings(settings)
     started = None if endpoints is not None else start_database(settings)
     where = endpoints if endpoints is not None else started.endpoints  # type: ignore[union-attr]
     try:
@@ -166,7 +174,7 @@ def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migr
                                    f"the first is {pending[0]}: run `orderzap db migrate`")
         database = open_database(settings, where, max_size=max_size)
         try:
-            return Runtime(settings, build_services(settings, database), database, started)
+            return Runtime(settings, build_services(settings, database), database, started, realtime)
         except BaseException:
             database.close()
             raise

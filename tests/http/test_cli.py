@@ -111,7 +111,8 @@ def test_the_commands_of_api_md_exist_without_sync_and_cache() -> None:
     assert set(every_command()) == {
         ("serve",), ("db", "migrate"), ("db", "status"), ("restaurant", "create"),
         ("restaurant", "list"), ("user", "create"), ("token", "issue"), ("menu", "add"),
-        ("menu", "list"), ("orders", "list"), ("orders", "show"), ("orders", "advance"), ("demo",)}
+        ("menu", "list"), ("orders", "list"), ("orders", "show"), ("orders", "advance"), ("demo",),
+        ("realtime", "jwks")}
 
 
 def test_a_bad_setting_is_one_line_before_any_database_is_opened() -> None:

@@ -224,7 +224,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from orderzap_http.cli import db, demo, menu, orders, restaurants, serve, tokens, users
+    from orderzap_http.cli import db, demo, menu, orders, realtime, restaurants, serve, tokens, users
 
     main.add_command(serve.serve)
     main.add_command(db.db)
@@ -234,6 +234,7 @@ def _register() -> None:
     main.add_command(menu.menu)
     main.add_command(orders.orders)
     main.add_command(demo.demo)
+    main.add_command(realtime.realtime)
 
 
 _register()
