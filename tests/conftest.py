@@ -7,6 +7,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+from tests.standin import standin, standin_server  # noqa: F401  (the Convex stand-in, for any suite)
+
 settings.register_profile(
     "ci", parent=settings.get_profile("ci"), max_examples=100,
     suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,5 @@
-"""The composition of the HTTP API: ``create_app(services, settings)`` builds the Falcon WSGI app.
+"""The composition of the HTTP API: ``create_app(services, settings, realtime=...)`` builds the
+Falcon WSGI app (``realtime``: the realtime token minter, when a Convex mirror is configured).
 
 Middleware, in order (request hooks run top-down, response hooks bottom-up, so the request id
 and the access log see every answer, errors included):
@@ -33,6 +34,7 @@ from orderzap_http.middleware.content_type import JsonBodies
 from orderzap_http.middleware.cors import Cors
 from orderzap_http.middleware.rate_limit import RateLimit
 from orderzap_http.middleware.request_id import RequestId
+from orderzap_http.realtime import RealtimeTokens
 from orderzap_http.resources.health import HealthResource, MetricsResource, ReadyResource
 from orderzap_http.resources.login import LoginResource
 from orderzap_http.resources.me import MeResource
@@ -46,9 +48,11 @@ from orderzap_http.settings import Settings
 from orderzap_http.tokens import TokenService
 
 
-def create_app(services: Services, settings: Settings) -> falcon.App[falcon.Request, falcon.Response]:
-    """The WSGI app serving ``services`` as configured. Raises SettingsError for a JWT secret or
-    algorithm list the token service refuses."""
+def create_app(services: Services, settings: Settings, *, realtime: RealtimeTokens | None = None
+               ) -> falcon.App[falcon.Request, falcon.Response]:
+    """The WSGI app serving ``services`` as configured; ``POST /v1/realtime/token`` mints with
+    ``realtime`` (None: no mirror, 404). Raises SettingsError for a JWT secret or algorithm list
+    the token service refuses."""
     # NOTE: imported here, so the OpenAPI module may import from this one without a cycle.
     from orderzap_http.openapi import OpenApiResource
 
@@ -87,7 +91,7 @@ def create_app(services: Services, settings: Settings) -> falcon.App[falcon.Requ
     app.add_route("/v1/menu-items/{item_id:uuid}", MenuItemResource(services.menu, wire))
     app.add_route("/v1/auth/login", LoginResource(services.accounts, tokens, wire))
     app.add_route("/v1/me", MeResource(services.accounts))
-    app.add_route("/v1/realtime/token", RealtimeTokenResource())
+    app.add_route("/v1/realtime/token", RealtimeTokenResource(realtime))
     app.add_route("/health", HealthResource())
     app.add_route("/ready", ReadyResource(services))
     app.add_route("/metrics", MetricsResource(metrics))

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from orderzap_adapters.postgres import PgDatabase
     from orderzap_adapters.postgres.embedded import EmbeddedPostgres
     from orderzap_core.services.mirror_audit import MirrorVerifier
-    from orderzap_http.realtime import RealtimeKeys
+    from orderzap_http.realtime import RealtimeTokens
 
 #: The one line for a command that needs the mirror when none is configured.
 NO_MIRROR = ("no Convex mirror is configured: set CONVEX_URL (or CONVEX_DEPLOYMENT) and "
@@ -108,16 +108,6 @@ def open_mirror(settings: Settings) -> ConvexMirror | None:
                         batch_read_timeout=settings.convex_write_timeout_seconds)
 
 
-def open_realtime_keys(settings: Settings) -> RealtimeKeys | None:
-    """The ES256 key for realtime tokens when a mirror is configured (ORDERZAP_REALTIME_KEY, or on
-    the embedded default a key pair generated once in the data directory); else None."""
-    if settings.convex_url is None:
-        return None
-    from orderzap_http.realtime import load_keys
-
-    return load_keys(settings.realtime_key, settings.resolved_data_dir if settings.embedded else None)
-
-
 def build_services(settings: Settings, database: PgDatabase, mirror: ConvexMirror | None = None) -> Services:
     """The application on PostgreSQL with the real clock, ids, randomness and Argon2id hashing;
     reads and the relay go to ``mirror`` when given (else the null cache and the null sink)."""
@@ -181,8 +171,8 @@ class Runtime:
     started: Database | None = None
     #: The Convex mirror, when one is configured.
     mirror: ConvexMirror | None = None
-    #: The realtime token key, when a mirror is configured.
-    realtime: RealtimeKeys | None = None
+    #: The realtime token minter for ``create_app(..., realtime=...)``; None without a mirror.
+    realtime: RealtimeTokens | None = None
 
     def verifier(self) -> MirrorVerifier:
         """``cache verify``'s comparison of the mirror with PostgreSQL. Raises SettingsError
@@ -210,7 +200,12 @@ def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migr
                  check_schema: bool = False, max_size: int | None = None) -> Runtime:
     """Open the application: on ``endpoints`` when given (a worker), else on a database started
     here (a CLI command). ``migrate`` applies pending migrations as the owner first;
-    ``check_schema`` refuses a database with pending migrations. Raises StartupError, Unavailable."""
+    ``check_schema`` refuses a database with pending migrations. Raises SettingsError (the realtime
+    key), StartupError, Unavailable."""
+    from orderzap_http.realtime import RealtimeTokens
+
+    # NOTE: first: a bad realtime key stops start-up before any database is started or joined.
+    realtime = RealtimeTokens.from_settings(settings)
     started = None if endpoints is not None else start_database(settings)
     where = endpoints if endpoints is not None else started.endpoints  # type: ignore[union-attr]
     try:
@@ -223,7 +218,6 @@ def open_runtime(settings: Settings, *, endpoints: Endpoints | None = None, migr
             if pending:
                 raise StartupError(f"the database has {len(pending)} pending migration(s), "
                                    f"the first is {pending[0]}: run `orderzap db migrate`")
-        realtime = open_realtime_keys(settings)
         database = open_database(settings, where, max_size=max_size)
         mirror = open_mirror(settings)
         try:

@@ -27,6 +27,7 @@ from orderzap_core.domain.status import TRANSITIONS, OrderStatus
 from orderzap_core.ports.idempotency import IDEMPOTENCY_TTL
 from orderzap_core.services.orders import IDEMPOTENCY_KEY_MAX
 from orderzap_core.services.reads import CacheStatus
+from orderzap_http import realtime
 
 Schema = dict[str, Any]
 
@@ -288,6 +289,8 @@ def _request_schemas() -> dict[str, Schema]:
             "isAvailable": {"type": "boolean"},
         }, required=[], closed=True, minProperties=1,
             description="Any of the fields; unknown fields are 422."),
+        "RealtimeTokenRequest": obj({}, closed=True,
+                                    description="No fields: send no body, or `{}`. Any field is 422."),
         "Login": obj({
             "restaurantSlug": string(example="demo"),
             "email": string(example="admin@example.com"),
@@ -315,9 +318,17 @@ def _account_schemas() -> dict[str, Schema]:
             }),
         }),
         "RealtimeToken": obj({
-            "token": string(description="A short-lived ES256 JWT that the Convex mirror accepts."),
-            "expiresAt": TIMESTAMP,
-            "convexUrl": string(fmt="uri"),
+            "token": string(description=(
+                "A short-lived ES256 JWT that the Convex mirror accepts: header `alg`, `kid` (the "
+                f"key's RFC 7638 thumbprint), `typ`; claims `iss` (`{realtime.ISSUER}`), `aud` "
+                f"(`{realtime.AUDIENCE}`), `sub` (the user), `restaurantId`, `role`, `iat`, `exp`. "
+                "Give it to Convex's client (`setAuth`) for `kitchen:orders`.")),
+            "expiresAt": _described(dict(TIMESTAMP), "When the token stops being accepted: "
+                                    "ORDERZAP_REALTIME_TOKEN_TTL after issue "
+                                    f"({realtime.REALTIME_TOKEN_TTL.seconds // 60} min by default, at most "
+                                    f"{realtime.REALTIME_TOKEN_TTL_MAX.seconds // 60} min). Ask for a "
+                                    "new one before then."),
+            "convexUrl": string(fmt="uri", description="The Convex deployment to subscribe to."),
         }),
     }
 
@@ -395,6 +406,8 @@ HEADERS: Mapping[str, Schema] = {
     "RateLimit-Remaining": {"description": "Requests left in the current window.", "schema": integer(0)},
     "RateLimit-Reset": {"description": "Seconds until the window resets.", "schema": integer(0)},
     "Allow": {"description": "The methods the route serves.", "schema": string()},
+    "Cache-Control": {"description": "`no-store`: the answer is a credential that no cache may keep.",
+                      "schema": {"type": "string", "const": "no-store"}},
 }
 
 RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
@@ -516,9 +529,10 @@ def order_response(description: str, *, extra: Iterable[str] = (), required: Ite
 
 def operation(operation_id: str, summary: str, responses: Mapping[int, Schema], *, tag: str,
               errors: Iterable[int] = (), params: Iterable[str] = (), body: str | None = None,
-              public: bool = False, description: str | None = None) -> Schema:
-    """An operation object: its parameters (as component refs), body, success responses, and the
-    error responses every operation of its kind can give (auth, rate limit, database, body)."""
+              body_required: bool = True, public: bool = False, description: str | None = None) -> Schema:
+    """An operation object: its parameters (as component refs), body (``body_required=False``: it
+    may be left out), success responses, and the error responses every operation of its kind can
+    give (auth, rate limit, database, body)."""
     statuses = set(errors) | {500}
     if not public:
         statuses |= {401, 429, 503}
@@ -537,7 +551,7 @@ def operation(operation_id: str, summary: str, responses: Mapping[int, Schema], 
     if description:
         out["description"] = description
     if body is not None:
-        out["requestBody"] = {"required": True, "content": json_content(schema_ref(body))}
+        out["requestBody"] = {"required": body_required, "content": json_content(schema_ref(body))}
     if public:
         out["security"] = []
     return out
@@ -664,9 +678,10 @@ def _account_paths() -> dict[str, Schema]:
             "post": operation(
                 "issueRealtimeToken", "A short-lived token for the realtime mirror", {
                     200: response("An ES256 token Convex accepts for the caller's restaurant.",
-                                  schema_ref("RealtimeTokenResponse")),
-                }, tag="auth", errors=[404],
-                description="404 when no Convex mirror is configured."),
+                                  schema_ref("RealtimeTokenResponse"), header_names=["Cache-Control"],
+                                  required=["Cache-Control"]),
+                }, tag="auth", errors=[404], body="RealtimeTokenRequest", body_required=False,
+                description="Any role. 404 when no Convex mirror is configured (`CONVEX_URL`)."),
         },
     }
 

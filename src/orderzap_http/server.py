@@ -192,7 +192,8 @@ class OrderZapApplication(BaseApplication):  # type: ignore[misc]
                                                      error=str(error))
             sys.exit(WORKER_BOOT_ERROR)
         self._worker = WorkerState(runtime, background_loops(runtime, relay=self._settings.relay))
-        return close_after_refused_body(create_app(runtime.services, self._settings))
+        app = create_app(runtime.services, self._settings, realtime=runtime.realtime)
+        return close_after_refused_body(app)
 
     def _post_worker_init(self, worker: Any) -> None:
         if self._worker is not None:

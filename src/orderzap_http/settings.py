@@ -6,7 +6,8 @@
 With no ``DATABASE_URL`` OrderZap runs in its embedded demo mode: PostgreSQL lives under the data
 directory, and when ``JWT_SECRET`` is unset a random secret is generated once and kept there
 (``jwt-secret``, mode 0600), so tokens survive restarts and tokens the CLI issues work against the
-server sharing the directory.
+server sharing the directory. The realtime signing key is kept there the same way
+(``orderzap_http.realtime``).
 """
 
 from __future__ import annotations
@@ -15,19 +16,23 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
-from attrs import evolve, fields, frozen
+from attrs import evolve, field, fields, frozen
 
 #: HS256 keys shorter than the hash output are guessable offline (RFC 7518 §3.2).
 MIN_JWT_SECRET_BYTES = 32
 JWT_SECRET_FILE = "jwt-secret"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("console", "json")
+#: Realtime tokens (ORDERZAP_REALTIME_TOKEN_TTL): short, since Convex cannot revoke one before it expires.
+REALTIME_TOKEN_TTL = timedelta(minutes=15)
+REALTIME_TOKEN_TTL_MAX = timedelta(hours=1)
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -57,7 +62,7 @@ class Settings:
     rate_limit_per_minute: int | None = None # RATE_LIMIT_PER_MINUTE
     cache_reads: bool = True                 # CACHE_READS: on | off
     convex_url: str | None = None            # CONVEX_URL / CONVEX_DEPLOYMENT; None: no mirror
-    convex_admin_key: str | None = None      # CONVEX_ADMIN_KEY / CONVEX_DEPLOY_KEY
+    convex_admin_key: str | None = field(default=None, repr=False)   # CONVEX_ADMIN_KEY / CONVEX_DEPLOY_KEY
     convex_connect_timeout_seconds: float = 0.5   # ORDERZAP_CONVEX_CONNECT_TIMEOUT
     convex_read_timeout_seconds: float = 0.5      # ORDERZAP_CONVEX_READ_TIMEOUT: a cached read
     convex_write_timeout_seconds: float = 10.0    # ORDERZAP_CONVEX_WRITE_TIMEOUT: a relay batch
@@ -65,7 +70,9 @@ class Settings:
     convex_breaker_pause_seconds: float = 2.0     # ORDERZAP_CONVEX_BREAKER_PAUSE: then probe
     relay_batch_size: int = 200                   # ORDERZAP_RELAY_BATCH: 100-500 snapshots a call
     relay_sweep_seconds: float = 1.0              # ORDERZAP_RELAY_SWEEP: idle relay's poll
-    realtime_key: str | None = None               # ORDERZAP_REALTIME_KEY: ES256 PEM, or @file
+    # SECURITY: a private key; kept out of the repr, so logging Settings cannot leak it.
+    realtime_key: str | None = field(default=None, repr=False)   # ORDERZAP_REALTIME_KEY: PEM or @path
+    realtime_token_ttl: timedelta = REALTIME_TOKEN_TTL            # ORDERZAP_REALTIME_TOKEN_TTL (<= 1h)
     max_body_bytes: int = 64 * 1024          # request body limit (413 above it)
     pool_max_size: int = 20                  # ORDERZAP_POOL_MAX
     pool_timeout_seconds: float = 2.0        # ORDERZAP_POOL_TIMEOUT: waiting for a connection
@@ -116,8 +123,10 @@ class Settings:
             "convex_breaker_pause_seconds": env.parse("ORDERZAP_CONVEX_BREAKER_PAUSE", _seconds),
             "relay_batch_size": env.parse("ORDERZAP_RELAY_BATCH", _int_between(100, 500)),
             "relay_sweep_seconds": env.parse("ORDERZAP_RELAY_SWEEP", _seconds),
-            "realtime_key": env.raw("ORDERZAP_REALTIME_KEY"),
             "cache_reads": env.parse("CACHE_READS", _on_off),
+            "realtime_key": env.raw("ORDERZAP_REALTIME_KEY"),
+            "realtime_token_ttl": env.parse("ORDERZAP_REALTIME_TOKEN_TTL",
+                                            _duration_up_to(REALTIME_TOKEN_TTL_MAX)),
             "pool_max_size": env.parse("ORDERZAP_POOL_MAX", _int_between(1, 1000)),
             "pool_timeout_seconds": env.parse("ORDERZAP_POOL_TIMEOUT", _seconds),
             "pool_idle_seconds": env.parse("ORDERZAP_POOL_IDLE", _seconds),
@@ -168,27 +177,37 @@ def ensure_private_dir(path: Path) -> Path:
 
 def demo_jwt_secret(data_dir: Path) -> str:
     """The embedded demo's signing secret: read from the data directory, created (0600) on first use."""
-    path = data_dir / JWT_SECRET_FILE
+    return private_file_once(data_dir / JWT_SECRET_FILE, lambda: secrets.token_urlsafe(48) + "\n").strip()
+
+
+def private_file_once(path: Path, make: Callable[[], str]) -> str:
+    """The text of ``path``, created readable by its owner only (0600) from ``make()`` when missing.
+    Processes starting at once agree on one content: each writes a temporary file (O_EXCL) and
+    publishes it with link(), which fails like O_EXCL when the name exists, so the file is never
+    seen half-written and every loser reads the winner's. Raises SettingsError when it cannot be
+    read or written."""
     try:
-        existing = path.read_text().strip()
+        return path.read_text()
     except FileNotFoundError:
-        existing = ""
+        pass
     except OSError as error:
         raise SettingsError(f"cannot read {path}: {error.strerror}") from None
-    if existing:
-        return existing
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
     try:
-        ensure_private_dir(data_dir)
-        secret = secrets.token_urlsafe(48)
-        # O_EXCL: when two processes start at once, one writes and the other reads its secret.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
+        ensure_private_dir(path.parent)
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(make())
+                out.flush()
+                os.fsync(out.fileno())
+            with suppress(FileExistsError):      # another process published first: read its file
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
+        return path.read_text()
     except OSError as error:
         raise SettingsError(f"cannot write {path}: {error.strerror}") from None
-    with os.fdopen(fd, "w") as out:
-        out.write(secret + "\n")
-    return secret
 
 
 def parse_duration(text: str) -> timedelta:
@@ -238,6 +257,24 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         return int(text)
 
     return parse
+
+
+def _duration_up_to(longest: timedelta) -> Callable[[str], timedelta]:
+    def parse(text: str) -> timedelta:
+        value = parse_duration(text)
+        if value > longest:
+            raise ValueError(f"must be at most {_duration_text(longest)}")
+        return value
+
+    return parse
+
+
+def _duration_text(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def _seconds(text: str) -> float:

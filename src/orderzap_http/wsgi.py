@@ -57,7 +57,7 @@ def build_app() -> WsgiApp:
     for loop in state.loops:
         loop.start()
     atexit.register(state.stop, settings.graceful_timeout_seconds)
-    return close_after_refused_body(create_app(runtime.services, settings))
+    return close_after_refused_body(create_app(runtime.services, settings, realtime=runtime.realtime))
 
 
 app = LazyApp()

@@ -112,7 +112,8 @@ def test_the_commands_of_api_md_exist() -> None:
         ("serve",), ("db", "migrate"), ("db", "status"), ("restaurant", "create"),
         ("restaurant", "list"), ("user", "create"), ("token", "issue"), ("menu", "add"),
         ("menu", "list"), ("orders", "list"), ("orders", "show"), ("orders", "advance"), ("demo",),
-        ("sync", "run"), ("sync", "status"), ("sync", "retry"), ("cache", "verify")}
+        ("sync", "run"), ("sync", "status"), ("sync", "retry"), ("cache", "verify"),
+        ("realtime", "jwks")}
 
 
 def test_a_bad_setting_is_one_line_before_any_database_is_opened() -> None:

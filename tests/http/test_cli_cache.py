@@ -81,7 +81,8 @@ def test_differences_are_listed_and_exit_one_without_changing_anything(
     assert "--repair" in run(world, "cache", "verify").stdout
 
 
-def test_repair_fixes_every_difference_and_verifies_again(world: MemoryWorld, cache: MemoryOrderCache) -> None:
+def test_repair_fixes_every_difference_and_verifies_again(world: MemoryWorld,
+                                                         cache: MemoryOrderCache) -> None:
     damage(cache)
     result = run(world, "cache", "verify", "--repair", "--json")
     assert result.exit_code == 0, result.output

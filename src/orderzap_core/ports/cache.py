@@ -68,23 +68,53 @@ class OrderCache(Protocol):
         ...
 
 
+@frozen
+class ScanPage:
+    """Stored snapshots (tombstones included); ``cursor`` continues the scan, None at its end."""
+
+    orders: tuple[Order, ...]
+    cursor: str | None
+
+
+class RepairOutcome(StrEnum):
+    """What a compare-and-set write did."""
+
+    APPLIED = "applied"
+    CONFLICT = "conflict"      # the stored version was no longer the expected one: nothing written
+    REJECTED = "rejected"      # the mirror refuses the snapshot (``code`` says why)
+
+
+@frozen
+class Repair:
+    """The answer of ``MirrorAudit.repair``."""
+
+    outcome: RepairOutcome
+    code: str | None = None
+
+
+class RemoveOutcome(StrEnum):
+    """What removing an extra snapshot did."""
+
+    REMOVED = "removed"
+    CONFLICT = "conflict"      # it changed since it was seen: kept
+    MISSING = "missing"        # nothing stored under that id
+
+
 class MirrorAudit(Protocol):
     """What ``cache verify`` needs of the mirror: a walk over every stored snapshot, and
     compare-and-set writes, so a repair never overwrites a change the relay made meanwhile.
     Every method may raise CacheUnavailable."""
 
-    def scan(self, restaurant_id: RestaurantId | None, cursor: str | None,
-             limit: int) -> tuple[list[Order], str | None]:
-        """One page of stored snapshots (tombstones included), of one restaurant or of all, and the
-        cursor of the next page (None after the last)."""
+    def scan(self, restaurant_id: RestaurantId | None, cursor: str | None, limit: int) -> ScanPage:
+        """Up to ``limit`` stored snapshots of one restaurant (None: of all), from ``cursor``
+        (None: the start)."""
         ...
 
-    def repair(self, order: Order, expected_version: int | None) -> bool:
-        """Store ``order`` if the mirror's copy still has ``expected_version`` (None: no copy),
-        even when it is not newer; False when the copy changed meanwhile."""
+    def repair(self, order: Order, expected_version: int | None) -> Repair:
+        """Store ``order`` if the stored version is still ``expected_version`` (None: nothing
+        stored), even when it is not newer."""
         ...
 
-    def remove(self, order_id: OrderId, expected_version: int) -> bool:
-        """Delete a snapshot the source does not have, if its version is still
-        ``expected_version``; False when it changed or is gone."""
+    def remove(self, order_id: OrderId, expected_version: int) -> RemoveOutcome:
+        """Delete a snapshot the source does not have, if its version is still ``expected_version``."""
         ...

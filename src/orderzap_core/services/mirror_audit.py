@@ -19,7 +19,7 @@ from orderzap_core.domain.accounts import Restaurant
 from orderzap_core.domain.orders import Order
 from orderzap_core.domain.pagination import OrderQuery, Position, Sort
 from orderzap_core.ids import OrderId, RestaurantId
-from orderzap_core.ports.cache import MirrorAudit
+from orderzap_core.ports.cache import MirrorAudit, RemoveOutcome, RepairOutcome
 from orderzap_core.ports.unit_of_work import UnitOfWorkFactory
 
 #: Rows per page on both sides.
@@ -71,7 +71,7 @@ class Repairs:
     """What a repair did: writes and removals applied, and those lost to a concurrent change."""
 
     applied: int
-    conflicts: int
+    conflicts: int             # changed meanwhile, or refused by the mirror
 
 
 @define
@@ -121,10 +121,12 @@ class MirrorVerifier:
         for difference in audit.differences:
             if difference.kind is Kind.EXTRA:
                 assert difference.mirror_version is not None
-                done = self._mirror.remove(difference.order_id, difference.mirror_version)
+                done = (self._mirror.remove(difference.order_id, difference.mirror_version)
+                        is RemoveOutcome.REMOVED)
             else:
                 assert difference.snapshot is not None
-                done = self._mirror.repair(difference.snapshot, difference.mirror_version)
+                done = (self._mirror.repair(difference.snapshot, difference.mirror_version).outcome
+                        is RepairOutcome.APPLIED)
             applied += done
             conflicts += not done
         return Repairs(applied, conflicts)
@@ -132,8 +134,9 @@ class MirrorVerifier:
     def _scan(self, restaurant_id: RestaurantId | None) -> Iterator[Order]:
         cursor: str | None = None
         while True:
-            page, cursor = self._mirror.scan(restaurant_id, cursor, PAGE)
-            yield from page
+            page = self._mirror.scan(restaurant_id, cursor, PAGE)
+            yield from page.orders
+            cursor = page.cursor
             if cursor is None:
                 return
 

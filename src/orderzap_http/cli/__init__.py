@@ -242,7 +242,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from orderzap_http.cli import cache, db, demo, menu, orders, restaurants, serve, sync, tokens, users
+    from orderzap_http.cli import (
+        cache,
+        db,
+        demo,
+        menu,
+        orders,
+        realtime,
+        restaurants,
+        serve,
+        sync,
+        tokens,
+        users,
+    )
 
     main.add_command(serve.serve)
     main.add_command(db.db)
@@ -254,6 +266,7 @@ def _register() -> None:
     main.add_command(demo.demo)
     main.add_command(sync.sync)
     main.add_command(cache.cache)
+    main.add_command(realtime.realtime)
 
 
 _register()

@@ -13,7 +13,7 @@ import falcon
 from orderzap_core.commands import ListOrders
 from orderzap_core.domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT, Sort
 from orderzap_core.domain.status import OrderStatus
-from orderzap_core.errors import BadRequest
+from orderzap_core.errors import BadRequest, Problem, ValidationFailed
 from orderzap_core.services.orders import check_idempotency_key
 from orderzap_http import media
 
@@ -29,7 +29,23 @@ def json_object(req: falcon.Request) -> dict[str, Any]:
     """The body, which must be a JSON object. Raises BadRequest (not JSON, not an object)."""
     # NOTE: parsed here rather than by req.get_media(): Falcon picks a media handler by a
     # case-sensitive match of the Content-Type, and JsonBodies already checked it (any case).
-    body = media.loads(req.bounded_stream.read())
+    return _object(req.bounded_stream.read())
+
+
+def no_fields(req: falcon.Request) -> None:
+    """Check the body of a request that takes no fields: none, or ``{}``. Raises BadRequest (not
+    JSON, not an object) and ValidationFailed naming every field given."""
+    raw = req.bounded_stream.read()
+    if not raw:
+        return
+    given = _object(raw)
+    if given:
+        raise ValidationFailed([Problem(key, "is not a field of this request", literal=True)
+                                for key in given])
+
+
+def _object(raw: bytes) -> dict[str, Any]:
+    body = media.loads(raw)
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body

@@ -24,6 +24,7 @@ from orderzap_core.domain.orders import Order
 from orderzap_core.ids import RestaurantId
 from orderzap_core.ports.outbox import OutboxEntry, OutboxMonitor, RelayUnitOfWork
 from orderzap_core.ports.unit_of_work import Directory, UnitOfWorkFactory
+from tests.adapters.contract.mirrors import mirror  # noqa: F401  (the cache and sink suites)
 from tests.adapters.samples import a_clock, a_dish, a_restaurant, an_order
 
 
