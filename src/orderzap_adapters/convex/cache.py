@@ -41,7 +41,7 @@ _NOBODY = str(UUID(int=0))
 
 
 class ConvexOrderCache:
-    """OrderCache (and VerifiableCache) on a Convex deployment."""
+    """OrderCache (and MirrorAudit) on a Convex deployment."""
 
     def __init__(self, client: ConvexClient, *, write_read_timeout: float = WRITE_READ_TIMEOUT) -> None:
         self._client = client

@@ -10,7 +10,6 @@ from uuid import uuid4
 
 import pytest
 from attrs import define
-from orderzap_adapters.verification import VerifiableCache
 
 from orderzap_adapters.convex import CircuitBreaker, ConvexMirror, Timeouts
 from orderzap_adapters.convex.snapshots import from_document
@@ -18,14 +17,14 @@ from orderzap_adapters.memory import MemoryOrderCache
 from orderzap_adapters.memory.system import TickingClock
 from orderzap_core.domain.orders import Order
 from orderzap_core.ids import OrderId, RestaurantId, UserId
-from orderzap_core.ports.cache import OrderCache, SnapshotSink
+from orderzap_core.ports.cache import MirrorAudit, OrderCache, SnapshotSink
 from tests.adapters.samples import a_clock, a_dish, an_order
 
 #: A start with whole milliseconds (the real clock's precision).
 START = datetime(2026, 11, 24, 12, 0, 0, 123000, tzinfo=UTC)
 
 
-class MirrorCache(OrderCache, VerifiableCache, Protocol):
+class MirrorCache(OrderCache, MirrorAudit, Protocol):
     """The cache port with the verifier's extras."""
 
 
