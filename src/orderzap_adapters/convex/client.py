@@ -127,9 +127,14 @@ class ConvexClient:
             raise CircuitOpen(path, "the circuit breaker is open")
         try:
             value = self._send(route, path, args, read_timeout)
-        except FunctionError:
-            self.breaker.record_success()          # Convex answered: it is up
-            self._answered()
+        except FunctionError as refusal:
+            if refusal.code is None:
+                # NOTE: our functions refuse only with ConvexError({code}); an error without one
+                # is Convex failing to run them (a crash, a redacted "Server Error"): it counts.
+                self.breaker.record_failure(str(refusal))
+            else:
+                self.breaker.record_success()      # Convex answered: it is up
+                self._answered()
             raise
         except Misconfigured as refusal:
             self.breaker.trip(str(refusal))

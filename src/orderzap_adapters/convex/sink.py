@@ -1,8 +1,12 @@
 """ConvexSnapshotSink: the relay's deliveries to ``orders:applySnapshots``, one result per snapshot.
 
 One batch is one mutation (one round trip). Transient failures, a refused key and an open breaker
-are SinkUnavailable (the relay backs off); a function error of the whole batch, such as
-``BATCH_TOO_LARGE``, is SinkRejected with its code (the relay bisects and parks the bad row).
+are SinkUnavailable (the relay backs off); a refusal of the whole batch by our function (a
+``ConvexError`` with a code, such as ``BATCH_TOO_LARGE``) is SinkRejected with its code (the relay
+bisects and parks the bad row). A function error *without* a code is not ours: the function never
+throws one on purpose (a bad snapshot is a per-snapshot ``rejected``), so it is Convex failing to
+run it (a crash, a redacted "Server Error", a 560 from the proxy) and counts as transient: parking
+rows for it would set aside good snapshots.
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ class ConvexSnapshotSink:
                                           {"snapshots": [to_document(o) for o in snapshots]},
                                           read_timeout=self._read_timeout)
         except FunctionError as failure:
-            raise SinkRejected(failure.code or "FUNCTION_ERROR") from None
+            if failure.code is None:
+                raise SinkUnavailable(f"orders:applySnapshots failed in Convex: {failure}") from None
+            raise SinkRejected(failure.code) from None
         except ConvexFailure as failure:
             raise SinkUnavailable(str(failure)) from None
         try:

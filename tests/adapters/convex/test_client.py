@@ -122,13 +122,25 @@ def test_an_error_without_a_code_is_still_a_function_error(error_data: Any) -> N
     assert raised.value.code is None
 
 
-def test_function_errors_are_answers_and_never_open_the_breaker() -> None:
+def test_refusals_of_our_functions_are_answers_and_never_open_the_breaker() -> None:
     breaker = CircuitBreaker(failure_threshold=2)
-    client = client_on(answering(200, {"status": "error", "errorMessage": "no"}), breaker=breaker)
+    refusal = {"status": "error", "errorMessage": "no", "errorData": {"code": "INVALID_ARGUMENT"}}
+    client = client_on(answering(200, refusal), breaker=breaker)
     for _ in range(5):
         with pytest.raises(FunctionError):
             client.query("x:y", {})
     assert breaker.state is BreakerState.CLOSED
+
+
+@pytest.mark.parametrize("status", [200, 560])
+def test_function_errors_without_a_code_are_convex_failing_and_open_the_breaker(status: int) -> None:
+    breaker = CircuitBreaker(failure_threshold=2)
+    client = client_on(answering(status, {"status": "error", "errorMessage": "Server Error"}),
+                       breaker=breaker)
+    for _ in range(2):
+        with pytest.raises(FunctionError):
+            client.query("x:y", {})
+    assert breaker.state is BreakerState.OPEN
 
 
 # --- refusals and transient failures --------------------------------------------------------------
@@ -374,16 +386,19 @@ def test_a_rejection_without_a_code_still_names_one() -> None:
     assert mirror_on(success(value)).sink.deliver([order]) == [Delivery(Outcome.REJECTED, "REJECTED")]
 
 
-@pytest.mark.parametrize(("error_data", "code"), [
-    ({"code": "BATCH_TOO_LARGE", "max": 1000}, "BATCH_TOO_LARGE"), (None, "FUNCTION_ERROR")])
-def test_a_function_error_of_the_whole_batch_is_sink_rejected_with_its_code(error_data: Any,
-                                                                            code: str) -> None:
-    body: dict[str, Any] = {"status": "error", "errorMessage": "Server Error"}
-    if error_data is not None:
-        body["errorData"] = error_data
+def test_a_refusal_of_the_whole_batch_is_sink_rejected_with_its_code() -> None:
+    body = {"status": "error", "errorMessage": "too big",
+            "errorData": {"code": "BATCH_TOO_LARGE", "max": 1000}}
     with pytest.raises(SinkRejected) as raised:
         mirror_on(answering(200, body)).sink.deliver([an_order_of(a_restaurant_id(), START)])
-    assert str(raised.value) == code
+    assert str(raised.value) == "BATCH_TOO_LARGE"
+
+
+@pytest.mark.parametrize("status", [200, 560])
+def test_a_function_error_without_a_code_is_transient_so_no_good_row_is_parked(status: int) -> None:
+    body = {"status": "error", "errorMessage": "Server Error"}
+    with pytest.raises(SinkUnavailable):
+        mirror_on(answering(status, body)).sink.deliver([an_order_of(a_restaurant_id(), START)])
 
 
 @pytest.mark.parametrize("handler", [answering(403, {"code": "BadDeployKey", "message": "m"}),
