@@ -106,6 +106,10 @@ def get(api: Api, order_id: str, **params: Any) -> httpx.Response:
 
 # --- the normal path -------------------------------------------------------------------------------
 
+def test_the_startup_document_names_the_mirror(server: Server, mirror: StandIn) -> None:
+    assert server.startup["mirror"] == {"convexUrl": mirror.url, "cacheReads": True}
+
+
 def test_writes_reach_the_mirror_and_reads_are_served_from_it(
         server: Server, mirror: StandIn, admin: Api, menu_item: str) -> None:
     order = place(admin, menu_item)

@@ -144,6 +144,8 @@ def startup_document(settings: Settings, demo: DemoLogin | None) -> dict[str, An
         "dataDir": str(settings.resolved_data_dir) if settings.embedded else None,
         "workers": settings.workers,
         "relay": settings.relay,
+        "mirror": ({"convexUrl": settings.convex_url, "cacheReads": settings.cache_reads}
+                   if settings.convex_url else None),
         "demo": None,
     }
     if demo is not None:
@@ -175,6 +177,9 @@ def startup_text(settings: Settings, demo: DemoLogin | None) -> str:
              else "PostgreSQL at DATABASE_URL")
     lines = [f"OrderZap API on {base_url(settings)} ({where}; {settings.workers} worker(s), "
              f"relay {'on' if settings.relay else 'off'}). Stop with Ctrl-C."]
+    if settings.convex_url:
+        lines.append(f"Convex mirror at {settings.convex_url} (reads from it first: "
+                     f"{'on' if settings.cache_reads else 'off'}); see docs/mirror.md.")
     if settings.embedded and demo is None:
         lines.append(f"A restaurant '{DEMO_SLUG}' exists but has no demo admin: "
                      "issue tokens with `orderzap token issue`.")
