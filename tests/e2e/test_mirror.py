@@ -90,6 +90,17 @@ def place(api: Api, menu_item: str, name: str = "Ada") -> dict[str, Any]:
         "items": [{"menuItemId": menu_item, "quantity": 2}]})
 
 
+def another_restaurant(server: Server, prefix: str) -> tuple[str, Api, str]:
+    """A new restaurant made with the CLI: its slug, its admin's Api and a menu item id."""
+    slug = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    orderzap(server.data_dir, "restaurant", "create", "--name", prefix.title(), "--slug", slug)
+    orderzap(server.data_dir, "user", "create", "--restaurant", slug, "--email", f"admin@{slug}.test",
+             "--role", "admin", "--password", "correct horse battery")
+    dish = orderzap(server.data_dir, "menu", "add", "--restaurant", slug, "--name", "Soup",
+                    "--price-cents", "700")
+    return slug, Api(server.url).login(slug, f"admin@{slug}.test", "correct horse battery"), dish["id"]
+
+
 def mirrored(standin: StandIn) -> dict[str, dict[str, Any]]:
     return {doc["id"]: doc for doc in standin.documents()}
 
@@ -141,15 +152,9 @@ def test_status_changes_and_deletes_reach_the_mirror_in_order(
 
 def test_a_stopped_mirror_loses_no_write_and_catches_up_by_itself(
         server: Server, mirror: StandIn, admin: Api, menu_item: str) -> None:
-    slug = f"outage-{uuid.uuid4().hex[:6]}"
-    orderzap(server.data_dir, "restaurant", "create", "--name", "Outage", "--slug", slug)
-    orderzap(server.data_dir, "user", "create", "--restaurant", slug, "--email", "a@outage.test",
-             "--role", "admin", "--password", "correct horse battery")
-    dish = orderzap(server.data_dir, "menu", "add", "--restaurant", slug, "--name", "Soup",
-                    "--price-cents", "700")
-    api = Api(server.url).login(slug, "a@outage.test", "correct horse battery")
+    slug, api, dish = another_restaurant(server, "outage")
     mirror.stop()
-    placed = [place(api, dish["id"], name=f"Guest {n}") for n in range(200)]
+    placed = [place(api, dish, name=f"Guest {n}") for n in range(200)]
     for order in placed[::40]:
         read = get(api, order["id"])
         assert read.status_code == 200 and read.headers["X-Cache"] == "miss"
@@ -310,14 +315,8 @@ def kitchen(standin: StandIn, token: str) -> httpx.Response:
 def test_a_realtime_token_sees_only_its_own_restaurant(
         server: Server, mirror: StandIn, admin: Api, menu_item: str) -> None:
     mine = place(admin, menu_item)
-    slug = f"other-{uuid.uuid4().hex[:6]}"
-    orderzap(server.data_dir, "restaurant", "create", "--name", "Other", "--slug", slug)
-    orderzap(server.data_dir, "user", "create", "--restaurant", slug, "--email", "o@other.test",
-             "--role", "admin", "--password", "correct horse battery")
-    dish = orderzap(server.data_dir, "menu", "add", "--restaurant", slug, "--name", "Tea",
-                    "--price-cents", "300")
-    other = Api(server.url).login(slug, "o@other.test", "correct horse battery")
-    theirs = place(other, dish["id"])
+    _, other, dish = another_restaurant(server, "other")
+    theirs = place(other, dish)
     until(lambda: {mine["id"], theirs["id"]} <= set(mirrored(mirror)), what="delivery")
     issued = admin.ok("POST", "/v1/realtime/token")
     assert issued["convexUrl"] == mirror.url
