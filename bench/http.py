@@ -1,0 +1,303 @@
+"""The HTTP API under load, against what PostgreSQL itself allows: figures and ratios, no assertions.
+
+    .venv/bin/python -m bench.http [--orders 100000] [--connections 32] [--seconds 15] [--warmup 5]
+
+It needs the project's own dependencies and Debian's ``wrk`` (``apt install wrk``); ``pgbench``
+comes from pgserver's wheel. It makes a private embedded PostgreSQL in a temporary directory (or
+uses a fresh database named by ``--database-url``, owner rights), seeds 50 restaurants × 20 menu
+items, an admin per restaurant and ``--orders`` orders with their items and events, then:
+
+1. starts ``orderzap serve`` as a user would (2 workers) and drives it with wrk after a warm-up:
+   ``POST /v1/orders`` (1–4 random items), ``GET /v1/orders/{id}`` (random existing orders) and
+   ``GET /v1/orders?limit=50``;
+2. runs the same create and read transactions through ``pgbench -M prepared`` (the ceiling);
+3. prints req/s, p50, p99 and errors for each, with OrderZap's ratio to the ceiling, and writes
+   them with the machine to ``bench/results/http-<date>.json``.
+Everything shares the machine (load generator, server, PostgreSQL): quote it with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from tests.e2e.serving import Server
+
+from orderzap_adapters.memory.system import PlainHasher
+from orderzap_adapters.postgres import PgConfig, PgDatabase, services
+from orderzap_adapters.postgres.embedded import start_embedded
+from orderzap_core import NewMenuItem, NewRestaurant, NewUser, Role
+from orderzap_http.settings import Settings
+from orderzap_http.tokens import TokenService
+
+RESULTS = Path(__file__).with_name("results")
+RESTAURANTS, DISHES = 50, 20
+
+SEED_ORDERS = """
+INSERT INTO orders (restaurant_id, id, order_number, customer_name, customer_phone, status,
+                    payment_method, notes, total_cents, currency, version, created_by,
+                    created_at, updated_at, deleted_at)
+SELECT r.id, gen_random_uuid(), s.n, 'Guest ' || s.n, '+14155550123', 'received', 'card', NULL,
+       m.price_cents, 'USD', 1, '00000000-0000-0000-0000-000000000000',
+       now() - make_interval(secs => (%(count)s - s.n)), now() - make_interval(secs => (%(count)s - s.n)),
+       NULL
+FROM bench_restaurants r
+JOIN LATERAL generate_series(1, %(per)s) AS s(n) ON true
+JOIN bench_menu m ON m.restaurant_id = r.id AND m.k = 1
+"""
+SEED_ITEMS = """
+INSERT INTO order_items (restaurant_id, order_id, line_index, id, menu_item_id, name, quantity,
+                         unit_price_cents, line_total_cents, special_instructions)
+SELECT o.restaurant_id, o.id, 0, gen_random_uuid(), m.id, m.name, 1, m.price_cents, m.price_cents, NULL
+FROM orders o JOIN bench_menu m ON m.restaurant_id = o.restaurant_id AND m.k = 1
+"""
+SEED_EVENTS = """
+INSERT INTO order_events (restaurant_id, order_id, version, type, from_status, to_status, actor_id, at)
+SELECT restaurant_id, id, 1, 'created', NULL, 'received', created_by, created_at FROM orders
+"""
+
+#: The create transaction OrderZap runs, as plain SQL for pgbench (one line item).
+PGBENCH_CREATE = r"""
+\set r random(1, 50)
+\set k random(1, 20)
+BEGIN;
+SELECT set_config('orderzap.restaurant_id', (SELECT id::text FROM bench_restaurants WHERE n = :r), true);
+UPDATE restaurant_counters SET last_order_number = last_order_number + 1
+  WHERE restaurant_id = (SELECT id FROM bench_restaurants WHERE n = :r) RETURNING last_order_number;
+SELECT id, name, price_cents FROM menu_items
+  WHERE restaurant_id = (SELECT id FROM bench_restaurants WHERE n = :r)
+    AND id = (SELECT id FROM bench_menu WHERE n = :r AND k = :k) AND deleted_at IS NULL AND is_available;
+WITH o AS (
+  INSERT INTO orders (restaurant_id, id, order_number, customer_name, customer_phone, status, payment_method,
+                      total_cents, currency, version, created_by, created_at, updated_at)
+  SELECT id, gen_random_uuid(), (SELECT last_order_number FROM restaurant_counters WHERE restaurant_id = id),
+         'Ada', '+14155550123', 'received', 'card', 1150, 'USD', 1,
+         '00000000-0000-0000-0000-000000000000', now(), now()
+  FROM bench_restaurants WHERE n = :r RETURNING restaurant_id, id
+), i AS (
+  INSERT INTO order_items (restaurant_id, order_id, line_index, id, menu_item_id, name, quantity,
+                           unit_price_cents, line_total_cents)
+  SELECT o.restaurant_id, o.id, 0, gen_random_uuid(), m.id, 'Dish', 1, 1150, 1150
+  FROM o JOIN bench_menu m ON m.n = :r AND m.k = :k RETURNING order_id
+), e AS (
+  INSERT INTO order_events (restaurant_id, order_id, version, type, to_status, actor_id, at)
+  SELECT restaurant_id, id, 1, 'created', 'received', '00000000-0000-0000-0000-000000000000', now() FROM o
+)
+INSERT INTO outbox (restaurant_id, order_id, version, snapshot)
+  SELECT restaurant_id, id, 1, '{"id": "x", "items": []}'::jsonb FROM o;
+COMMIT;
+"""
+
+#: The read of one order with its items.
+PGBENCH_READ = r"""
+\set n random(1, :orders)
+BEGIN;
+SELECT set_config('orderzap.restaurant_id',
+                  (SELECT restaurant_id::text FROM bench_orders WHERE n = :n), true);
+SELECT o.*, (SELECT json_agg(i ORDER BY line_index) FROM order_items i
+             WHERE i.restaurant_id = o.restaurant_id AND i.order_id = o.id) AS items
+  FROM orders o WHERE (o.restaurant_id, o.id) = (SELECT restaurant_id, id FROM bench_orders WHERE n = :n)
+    AND o.deleted_at IS NULL;
+COMMIT;
+"""
+
+WRK_LUA = r"""
+local tokens = {%(tokens)s}
+local dishes = {%(dishes)s}
+local orders = {%(orders)s}
+local mode = "%(mode)s"
+math.randomseed(os.time())
+request = function()
+  local r = math.random(#tokens)
+  local headers = {["Authorization"] = "Bearer " .. tokens[r], ["Content-Type"] = "application/json"}
+  if mode == "create" then
+    local items = {}
+    for i = 1, math.random(4) do
+      local dish = dishes[r][math.random(#dishes[r])]
+      items[i] = string.format('{"menuItemId":"%%s","quantity":%%d}', dish, math.random(3))
+    end
+    local body = '{"customerName":"Ada","customerPhone":"+14155550123","paymentMethod":"card","items":[' ..
+                 table.concat(items, ",") .. ']}'
+    return wrk.format("POST", "/v1/orders", headers, body)
+  elseif mode == "get" then
+    local pick = orders[math.random(#orders)]
+    headers["Authorization"] = "Bearer " .. tokens[pick[1]]
+    return wrk.format("GET", "/v1/orders/" .. pick[2], headers)
+  else
+    return wrk.format("GET", "/v1/orders?limit=50", headers)
+  end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), summary.errors.status, summary.errors.connect +
+    summary.errors.read + summary.errors.write, summary.errors.timeout))
+end
+"""
+
+
+def seed(owner_url: str, app: PgDatabase, orders: int) -> list[tuple[int, Any, list[Any], Any]]:
+    """Restaurants, menus and admins through the services; orders in bulk SQL. Tokens and dishes."""
+    oz = services(app, hasher=PlainHasher())
+    made = []
+    for n in range(1, RESTAURANTS + 1):
+        restaurant = oz.accounts.create_restaurant(NewRestaurant(f"Bench {n}", f"bench-{n}"))
+        operator = oz.accounts.operator(restaurant.slug)
+        dishes = [oz.menu.create(operator, NewMenuItem(f"Dish {k}", 500 + 25 * k))
+                  for k in range(1, DISHES + 1)]
+        admin = oz.accounts.create_user(operator, NewUser(f"admin@bench-{n}.test", Role.ADMIN,
+                                                          "bench password"))
+        made.append((n, restaurant, dishes, admin))
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_restaurants (n int PRIMARY KEY, id uuid NOT NULL)")
+        conn.execute("CREATE TABLE bench_menu (n int, k int, restaurant_id uuid, id uuid, name text, "
+                     "price_cents int, PRIMARY KEY (n, k))")
+        for n, restaurant, dishes, _ in made:
+            conn.execute("INSERT INTO bench_restaurants VALUES (%s, %s)", (n, restaurant.id))
+            for k, dish in enumerate(dishes, 1):
+                conn.execute("INSERT INTO bench_menu VALUES (%s, %s, %s, %s, %s, %s)",
+                             (n, k, restaurant.id, dish.id, dish.name, dish.price_cents))
+        per = max(1, orders // RESTAURANTS)
+        conn.execute(SEED_ORDERS, {"count": per, "per": per})
+        conn.execute(SEED_ITEMS)
+        conn.execute(SEED_EVENTS)
+        conn.execute("UPDATE restaurant_counters c SET last_order_number = %s", (per,))
+        conn.execute("CREATE TABLE bench_orders AS "
+                     "SELECT row_number() OVER () AS n, restaurant_id, id FROM orders")
+        conn.execute("CREATE UNIQUE INDEX ON bench_orders (n)")
+        conn.execute("ANALYZE")
+    return made
+
+
+def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+                           url],
+                          capture_output=True, text=True, check=True)
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", done.stdout)
+    assert match is not None, done.stdout + done.stderr
+    requests, micros, p50, p99, status_errors, socket_errors, timeouts = map(int, match.groups())
+    return {"rps": requests / (micros / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
+            "errors": status_errors + socket_errors + timeouts}
+
+
+def pgbench(binary: Path, owner_url: str, script: str, connections: int, seconds: int,
+            variables: dict[str, int]) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="orderzap-pgbench-"))
+    script_path = work / "tx.sql"
+    script_path.write_text(script)
+    info = psycopg.conninfo.conninfo_to_dict(owner_url)
+    env = {**os.environ, "PGHOST": str(info.get("host", "")), "PGPORT": str(info.get("port", "5432")),
+           "PGUSER": str(info.get("user", "postgres")), "PGDATABASE": str(info.get("dbname", "postgres"))}
+    if info.get("password"):
+        env["PGPASSWORD"] = str(info["password"])
+    defines = [arg for k, v in variables.items() for arg in ("-D", f"{k}={v}")]
+    done = subprocess.run([str(binary), "-n", "-M", "prepared", "-c", str(connections), "-j", "2",
+                           "-T", str(seconds), *defines, "-f", str(script_path),
+                           "-l", f"--log-prefix={work / 'log'}"],
+                          capture_output=True, text=True, env=env, cwd=work)
+    tps = re.search(r"tps = ([\d.]+)", done.stdout)
+    latencies = sorted(_logged_latencies(work))
+    shutil.rmtree(work, ignore_errors=True)
+    assert tps is not None, done.stdout + done.stderr
+    failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
+    return {"rps": float(tps.group(1)), "p50_ms": _quantile(latencies, 0.5),
+            "p99_ms": _quantile(latencies, 0.99),
+            "errors": int(failed.group(1)) if failed else 0}
+
+
+def _logged_latencies(work: Path) -> list[float]:
+    """Transaction latencies in ms from pgbench's per-transaction logs (third column: µs)."""
+    values = []
+    for log in work.glob("log.*"):
+        for line in log.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 3:
+                values.append(int(parts[2]) / 1000)
+    return values
+
+
+def _quantile(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench.http needs wrk: apt install wrk")
+    machine = {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()}
+    print(f"machine: {machine}")
+    top = Path(tempfile.mkdtemp(prefix="orderzap-bench-http-"))
+    data_dir = top / "data"
+    embedded = start_embedded(data_dir)
+    results: dict[str, Any] = {"machine": machine, "orders": args.orders, "connections": args.connections,
+                               "seconds": args.seconds, "at": datetime.now(UTC).isoformat()}
+    server = None
+    try:
+        app = PgDatabase.open(PgConfig(embedded.owner_url, app_url=embedded.app_url,
+                                       relay_url=embedded.relay_url))
+        made = seed(embedded.owner_url, app, args.orders)
+        app.close()
+        settings = Settings.from_env({"ORDERZAP_DATA_DIR": str(data_dir)})
+        tokens = TokenService(settings)
+        token_list = [tokens.issue(admin, restaurant).token for _, restaurant, _, admin in made]
+        dishes = [[str(d.id) for d in dish_list] for _, _, dish_list, _ in made]
+        with psycopg.connect(embedded.owner_url) as conn:
+            sample = conn.execute("SELECT r.n, o.id FROM bench_orders o JOIN bench_restaurants r "
+                                  "ON r.id = o.restaurant_id ORDER BY random() LIMIT 5000").fetchall()
+        server = Server(data_dir, top / "serve.log")
+        for mode in ("create", "get", "list"):
+            script = top / f"{mode}.lua"
+            script.write_text(WRK_LUA % {
+                "tokens": ",".join(f'"{t}"' for t in token_list),
+                "dishes": ",".join("{" + ",".join(f'"{d}"' for d in ds) + "}" for ds in dishes),
+                "orders": ",".join(f'{{{n},"{i}"}}' for n, i in sample), "mode": mode})
+            wrk(server.url, script, args.connections, args.warmup)
+            results[mode] = wrk(server.url, script, args.connections, args.seconds)
+        server.terminate()
+        server = None
+        binary = Path(shutil.which("pgbench") or "pgbench")
+        from pgserver._commands import POSTGRES_BIN_PATH
+        if (Path(POSTGRES_BIN_PATH) / "pgbench").exists():
+            binary = Path(POSTGRES_BIN_PATH) / "pgbench"
+        results["pgbench_create"] = pgbench(binary, embedded.owner_url, PGBENCH_CREATE, args.connections,
+                                            args.seconds, {})
+        results["pgbench_read"] = pgbench(binary, embedded.owner_url, PGBENCH_READ, args.connections,
+                                          args.seconds, {"orders": args.orders})
+    finally:
+        if server is not None:
+            server.terminate()
+        embedded.stop()
+        shutil.rmtree(top, ignore_errors=True)
+    print(f"{'what':<34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for key in ("create", "get", "list", "pgbench_create", "pgbench_read"):
+        r = results[key]
+        print(f"{key:<34} {r['rps']:>9.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
+    results["ratio_create"] = results["create"]["rps"] / results["pgbench_create"]["rps"]
+    results["ratio_get"] = results["get"]["rps"] / results["pgbench_read"]["rps"]
+    print(f"create / pgbench create: {results['ratio_create']:.2f} (target 0.5)   "
+          f"get / pgbench read: {results['ratio_get']:.2f} (target 0.12)")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"http-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    random.seed(1)
+    main()
