@@ -74,8 +74,14 @@ class MemoryUnitOfWork:
         """Its idempotency records."""
         return self._idempotency
 
+    def read_only(self) -> None:
+        """Declared read-only: committing is then a bug, as on PostgreSQL."""
+        self._read_only = True
+
     def commit(self) -> None:
         """Publish this unit of work's tables."""
+        if getattr(self, "_read_only", False):
+            raise RuntimeError("a unit of work declared read-only cannot commit")
         self._store.tables = self._tables
 
     def __exit__(self, *exc: object) -> None:

@@ -5,7 +5,8 @@ of its first pipeline (psycopg's implicit ``BEGIN`` would cost a round trip of i
 do not go out when a repository is called: they queue up, and travel with the next read, or with
 ``COMMIT``, in one pipeline. So a read costs one round trip however many writes precede it, and
 a commit costs one however many writes it carries. The tenant setting is the first queued
-statement, so it costs nothing either.
+statement, so it costs nothing either. A read-only unit of work commits with each read, so it costs
+one round trip a read and no ``ROLLBACK`` at the end.
 
 Errors of a pipeline surface when it is synchronised; a failed statement aborts the rest of the
 pipeline, ``COMMIT`` included, so a failed commit leaves nothing behind.
@@ -59,6 +60,7 @@ class Session:
         self._pending: list[Statement] = []
         self._prelude = list(prelude)
         self._began = False
+        self._each_read_commits = False
         #: Network round trips this session has made (the docs count them per use case).
         self.round_trips = 0
 
@@ -70,7 +72,14 @@ class Session:
 
     def defer(self, query: Query, params: Params = None) -> None:
         """Queue a statement whose result nobody reads; it goes out with the next exchange."""
+        if self._each_read_commits:
+            raise RuntimeError("a read-only session cannot queue a write")
         self._pending.append(Statement(query, params))
+
+    def end_with_each_read(self) -> None:
+        """From now on every exchange ends with COMMIT in its own pipeline (read-only work: the
+        tenant setting goes with each), so closing has no ROLLBACK round trip to make."""
+        self._each_read_commits = True
 
     def fetch(self, query: Query, params: Params = None, *, commit: bool = False) -> list[DictRow]:
         """Send the queued statements and ``query`` in one round trip and return ``query``'s rows;
@@ -89,6 +98,8 @@ class Session:
 
     def commit(self) -> None:
         """Send the queued statements and COMMIT, in one round trip."""
+        if self._each_read_commits:
+            raise RuntimeError("a read-only session has nothing to commit")
         if not self._began and not self._pending:
             return                          # nothing was read or written: nothing to commit
         self._exchange([], commit=True)
@@ -112,6 +123,9 @@ class Session:
     def _exchange(self, wanted: list[Statement], *, commit: bool) -> list[list[DictRow]]:
         statements = [] if self._began else [Statement(BEGIN), *self._prelude]
         statements += self._pending + wanted
+        # NOTE: a read-only exchange commits too, but writes nothing: sending it again is safe.
+        repeatable = not commit
+        commit = commit or self._each_read_commits
         if commit:
             statements.append(Statement(COMMIT))
         self._pending = []
@@ -122,7 +136,7 @@ class Session:
                     answers = self._send(statements, wanted)
                     break
                 except psycopg.OperationalError:
-                    if not self._may_reconnect(commit, attempt):
+                    if not self._may_reconnect(not repeatable, attempt):
                         raise
                     self._reconnect()
         if commit:

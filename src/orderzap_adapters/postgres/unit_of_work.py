@@ -89,6 +89,10 @@ class PgUnitOfWork:
         """Its idempotency records."""
         return self._idempotency
 
+    def read_only(self) -> None:
+        """Each read from now on commits in its own round trip: no ROLLBACK is left to send."""
+        self._session.end_with_each_read()
+
     def commit(self) -> None:
         """Send every queued write and COMMIT, in one round trip; then, if a snapshot was queued,
         tell whoever listens (the in-process relay, which need not wait for its next sweep)."""

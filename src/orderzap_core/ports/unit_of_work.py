@@ -55,6 +55,12 @@ class UnitOfWork(Protocol):
         """Make every change of this unit of work durable at once."""
         ...
 
+    def read_only(self) -> None:
+        """Declare, before the first read, that this unit of work writes nothing and takes no
+        lock: each read may then end its own transaction in the same round trip (at READ
+        COMMITTED every statement sees a fresh snapshot anyway), so there is nothing to roll back."""
+        ...
+
 
 UnitOfWorkFactory = Callable[[RestaurantId], UnitOfWork]
 

@@ -204,6 +204,7 @@ class OrderService:
     def get(self, principal: Principal, order_id: OrderId, *, include_deleted: bool = False) -> Order:
         """One order. Deleted orders only for admins who ask. Raises NotFound."""
         with self._uow(principal.restaurant_id) as uow:
+            uow.read_only()
             order = visible_order(uow, principal, order_id,
                                   include_deleted=include_deleted and principal.role is Role.ADMIN)
         authorize(principal, Action.READ_ORDERS, order)
@@ -235,6 +236,7 @@ class OrderService:
     def page(self, principal: Principal, query: OrderQuery) -> Page[Order]:
         """A page of orders for an already-built query, from the source of truth."""
         with self._uow(principal.restaurant_id) as uow:
+            uow.read_only()
             rows = uow.orders.page(query)
         return page_of([o for o in rows if can_see(principal, o)], query, Source.DB)
 
@@ -298,6 +300,7 @@ class OrderService:
     def events(self, principal: Principal, order_id: OrderId) -> builtins.list[OrderEvent]:
         """The order's whole history, oldest first. Raises NotFound, Forbidden."""
         with self._uow(principal.restaurant_id) as uow:
+            uow.read_only()
             order = visible_order(uow, principal, order_id,
                                   include_deleted=principal.role is Role.ADMIN)
             authorize(principal, Action.READ_EVENTS, order)
@@ -317,6 +320,7 @@ class OrderService:
     def snapshot_for_repair(self, principal: Principal, order_id: OrderId) -> Order | None:
         """The source's current snapshot of an order, tombstones included (cache repairs)."""
         with self._uow(principal.restaurant_id) as uow:
+            uow.read_only()
             return uow.orders.get(order_id, include_deleted=True)
 
     @staticmethod

@@ -31,6 +31,23 @@ def test_changes_are_kept_only_when_committed(backend: Backend, restaurant: Rest
         assert uow.menu_items.get(dropped.id) is None
 
 
+def test_a_read_only_unit_of_work_reads_and_can_never_keep_a_write(backend: Backend,
+                                                                 restaurant: Restaurant) -> None:
+    dish, sneaked = a_dish(restaurant.id, backend.now()), a_dish(restaurant.id, backend.now())
+    with backend.uow(restaurant.id) as uow:
+        uow.menu_items.add(dish)
+        uow.commit()
+    with backend.uow(restaurant.id) as uow:
+        uow.read_only()
+        assert uow.menu_items.get(dish.id) == dish
+        assert uow.menu_items.get(dish.id) == dish      # a second read, after the first committed
+        with pytest.raises(RuntimeError):
+            uow.menu_items.add(sneaked)
+            uow.commit()
+    with backend.uow(restaurant.id) as uow:
+        assert uow.menu_items.get(sneaked.id) is None
+
+
 def test_a_unit_of_work_reads_its_own_writes_before_it_commits(backend: Backend,
                                                                restaurant: Restaurant) -> None:
     dish = a_dish(restaurant.id, backend.now())
