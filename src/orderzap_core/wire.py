@@ -55,7 +55,9 @@ def to_camel(name: str) -> str:
 
 def rfc3339(value: datetime) -> str:
     """``2026-11-24T12:00:00.000Z``: UTC, milliseconds, ``Z``."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # NOTE: isoformat of a UTC time ends in "+00:00"; it is several times cheaper than strftime,
+    # and a list of 50 orders formats 150 timestamps.
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 class WireError(ValueError):

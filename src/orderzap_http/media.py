@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from falcon.media import BaseHandler
 from falcon.typing import ReadableIO
 
@@ -106,8 +107,14 @@ def loads(data: bytes) -> Any:
 
 def dumps(value: Any) -> bytes:
     """Serialise a response body as compact UTF-8 JSON."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_default).encode("utf-8")
+    try:
+        # NOTE: orjson writes the same compact UTF-8 as the standard library below, several
+        # times faster (a page of 50 orders); what it does not take (an integer past 64 bits,
+        # a key that is not a string, an unpaired surrogate) goes the standard way.
+        return orjson.dumps(value, default=_default)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                          default=_default).encode("utf-8")
 
 
 def _default(value: Any) -> Any:

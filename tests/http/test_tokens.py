@@ -211,3 +211,40 @@ def test_a_short_secret_is_tolerated_in_the_embedded_demo(tenant: Tenant) -> Non
 def test_only_hmac_algorithms_can_be_configured(oz: Services, algorithms: tuple[str, ...]) -> None:
     with pytest.raises(SettingsError):
         TokenService(http_settings(jwt_algorithms=algorithms))
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Move the clock the remembered tokens are checked against ``seconds`` ahead."""
+    real = time.time
+    monkeypatch.setattr("orderzap_http.tokens.time.time", lambda: real() + seconds)
+
+
+def test_a_remembered_token_is_refused_once_it_expires(tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    tokens = TokenService(http_settings())
+    token = signed(claims_of(tenant, exp=_now() + 60))
+    assert tokens.verify(token).user_id == tenant.staff.user.id      # verified, and remembered
+    _later(monkeypatch, 60 + 29)                                     # within the 30 s leeway
+    assert tokens.verify(token).user_id == tenant.staff.user.id
+    _later(monkeypatch, 60 + 31)
+    with pytest.raises(Unauthenticated):
+        tokens.verify(token)
+
+
+def test_a_remembered_token_is_refused_before_its_nbf(tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+                                                      ) -> None:
+    tokens = TokenService(http_settings())
+    token = signed(claims_of(tenant, nbf=_now() + 20))              # within the leeway: accepted now
+    assert tokens.verify(token).role == Role.STAFF
+    _later(monkeypatch, -20)                                         # the clock stepped back
+    with pytest.raises(Unauthenticated):
+        tokens.verify(token)
+
+
+def test_remembering_tokens_keeps_a_bounded_number(tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("orderzap_http.tokens.VERIFIED_CACHE_SIZE", 3)
+    tokens = TokenService(http_settings())
+    issued = [signed(claims_of(tenant, exp=_now() + 3600 + n)) for n in range(5)]
+    for token in issued:
+        tokens.verify(token)
+    assert len(tokens._verified) == 3 and list(tokens._verified) == issued[2:]

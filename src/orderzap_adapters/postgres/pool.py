@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg import sql
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool
 
 logger = logging.getLogger("orderzap.postgres")
@@ -35,6 +37,8 @@ def open_pool(conninfo: str, *, role: str, name: str, min_size: int, max_size: i
 
     def configure(conn: psycopg.Connection[Any]) -> None:
         conn.execute(switch)
+        # NOTE: an order's items arrive as one JSON array; orjson parses it several times faster.
+        set_json_loads(orjson.loads, conn)
 
     pool: ConnectionPool[Any] = ConnectionPool(
         conninfo,

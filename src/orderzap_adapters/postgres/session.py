@@ -5,8 +5,12 @@ of its first pipeline (psycopg's implicit ``BEGIN`` would cost a round trip of i
 do not go out when a repository is called: they queue up, and travel with the next read, or with
 ``COMMIT``, in one pipeline. So a read costs one round trip however many writes precede it, and
 a commit costs one however many writes it carries. The tenant setting is the first queued
-statement, so it costs nothing either. A read-only unit of work commits with each read, so it costs
-one round trip a read and no ``ROLLBACK`` at the end.
+statement, so it costs nothing either.
+
+A read-only unit of work sends neither ``BEGIN`` nor ``COMMIT``: in the extended protocol every
+statement up to a pipeline's Sync runs in one implicit transaction, which the Sync ends. So each
+read is the tenant setting and the query, in one round trip, and there is no ``ROLLBACK`` to send
+at the end (two statements instead of four: the pipeline's cost is per statement).
 
 Errors of a pipeline surface when it is synchronised; a failed statement aborts the rest of the
 pipeline, ``COMMIT`` included, so a failed commit leaves nothing behind.
@@ -77,8 +81,8 @@ class Session:
         self._pending.append(Statement(query, params))
 
     def end_with_each_read(self) -> None:
-        """From now on every exchange ends with COMMIT in its own pipeline (read-only work: the
-        tenant setting goes with each), so closing has no ROLLBACK round trip to make."""
+        """From now on every exchange is a transaction of its own, ended by the pipeline's Sync
+        (read-only work: the tenant setting goes with each), so closing has no ROLLBACK to send."""
         self._each_read_commits = True
 
     def fetch(self, query: Query, params: Params = None, *, commit: bool = False) -> list[DictRow]:
@@ -121,15 +125,19 @@ class Session:
             self._pool.putconn(conn)
 
     def _exchange(self, wanted: list[Statement], *, commit: bool) -> list[list[DictRow]]:
-        statements = [] if self._began else [Statement(BEGIN), *self._prelude]
-        statements += self._pending + wanted
-        # NOTE: a read-only exchange commits too, but writes nothing: sending it again is safe.
+        # NOTE: a read-only exchange ends its transaction too, but writes nothing: sending it
+        # again is safe.
         repeatable = not commit
-        commit = commit or self._each_read_commits
-        if commit:
-            statements.append(Statement(COMMIT))
+        if self._each_read_commits and not self._began:
+            statements = [*self._prelude, *wanted]     # an implicit transaction: see above
+        else:
+            statements = [] if self._began else [Statement(BEGIN), *self._prelude]
+            statements += self._pending + wanted
+            commit = commit or self._each_read_commits
+            if commit:
+                statements.append(Statement(COMMIT))
+            self._began = True
         self._pending = []
-        self._began = True
         with translated_errors():
             for attempt in range(1, self._attempts + 1):
                 try:
@@ -148,11 +156,16 @@ class Session:
         if conn is None:
             raise psycopg.OperationalError("the session is not open")
         answers: dict[int, psycopg.Cursor[DictRow]] = {}
+        wanted_ids = {id(statement) for statement in wanted}
         with conn.pipeline():
+            unread = conn.cursor()          # one cursor for every statement nobody reads
             for statement in statements:
-                cursor = conn.cursor(row_factory=dict_row)
+                if id(statement) in wanted_ids:
+                    cursor = conn.cursor(row_factory=dict_row)
+                    answers[id(statement)] = cursor
+                else:
+                    cursor = unread
                 cursor.execute(statement.query, statement.params)  # type: ignore[arg-type]
-                answers[id(statement)] = cursor
         self.round_trips += 1
         return [answers[id(statement)].fetchall() for statement in wanted]
 
