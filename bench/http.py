@@ -8,10 +8,10 @@ comes from pgserver's wheel. It makes a private embedded PostgreSQL in a tempora
 uses a fresh database named by ``--database-url``, owner rights), seeds 50 restaurants × 20 menu
 items, an admin per restaurant and ``--orders`` orders with their items and events, then:
 
-1. starts ``orderzap serve`` as a user would (its defaults: 2 workers) and drives it with wrk after
-   a warm-up: ``POST /v1/orders`` (1–4 random items) across the 50 restaurants and then all on one
-   (its order counter row is the hot spot), ``GET /v1/orders/{id}`` (random existing orders) and
-   ``GET /v1/orders?limit=50``;
+1. starts ``orderzap serve`` as a user would (its defaults: 4 workers × 4 threads) and drives it
+   with wrk after a warm-up: ``POST /v1/orders`` (1–4 random items) across the 50 restaurants and
+   then all on one (its order counter row is the hot spot), ``GET /v1/orders/{id}`` (random
+   existing orders) and ``GET /v1/orders?limit=50``;
 2. grows one more restaurant to each of ``--list-sizes`` orders (10,000, 100,000, 1,000,000) and
    measures its first page and a page from a cursor in the middle (the keyset path: flat if the
    index does its work);
@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import psutil
 import psycopg
 from tests.e2e.serving import Server
@@ -312,6 +313,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=attrs.fields(Settings).workers.default,
+                        help="orderzap serve --workers (default: serve's own)")
+    parser.add_argument("--threads", type=int, default=attrs.fields(Settings).threads.default,
+                        help="orderzap serve --threads (default: serve's own)")
     parser.add_argument("--list-sizes", default="10000,100000,1000000",
                         help="orders of the one restaurant whose list is measured at each size")
     args = parser.parse_args()
@@ -339,7 +344,9 @@ def main() -> None:
         with psycopg.connect(embedded.owner_url) as conn:
             sample = conn.execute("SELECT r.n, o.id FROM bench_orders o JOIN bench_restaurants r "
                                   "ON r.id = o.restaurant_id ORDER BY random() LIMIT 5000").fetchall()
-        server = Server(data_dir, top / "serve.log")
+        server = Server(data_dir, top / "serve.log", "--workers", str(args.workers),
+                        "--threads", str(args.threads))
+        results["serve"] = {"workers": args.workers, "threads": args.threads}
         results["worker_rss_mib_start"] = worker_memory(server)
         the_50 = token_list[:RESTAURANTS], dishes[:RESTAURANTS]
         runs = {

@@ -78,8 +78,8 @@ class Settings:
     pool_timeout_seconds: float = 2.0        # ORDERZAP_POOL_TIMEOUT: waiting for a connection
     pool_idle_seconds: float = 30.0          # ORDERZAP_POOL_IDLE: idle connections closed after
     demo: bool = False                       # embedded demo mode (no DATABASE_URL)
-    workers: int = 2                         # WEB_CONCURRENCY (gunicorn's name): worker processes
-    threads: int = 8                         # ORDERZAP_THREADS: request threads per worker
+    workers: int = 4                         # WEB_CONCURRENCY (gunicorn's name): worker processes
+    threads: int = 4                         # ORDERZAP_THREADS: request threads per worker
     graceful_timeout_seconds: float = 30.0   # ORDERZAP_GRACEFUL_TIMEOUT: in-flight requests on stop
     relay: bool = True                       # ORDERZAP_RELAY on|off, --no-relay: the in-process relay
 

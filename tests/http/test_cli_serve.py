@@ -174,6 +174,34 @@ def test_a_woken_loop_steps_at_once_instead_of_finishing_its_wait() -> None:
     assert loop.stop(30)
 
 
+def test_wakes_during_the_gathering_pause_join_the_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    steps: list[int] = []
+    settled = threading.Event()
+    loop: Loop
+
+    def step() -> float:
+        steps.append(1)
+        if len(steps) == 2:
+            settled.set()
+        return 3600.0
+
+    def gathering(seconds: float) -> None:
+        for _ in range(5):                     # five more commits arrive while the relay gathers
+            loop.wake()
+
+    monkeypatch.setattr("orderzap_http.server.time.sleep", gathering)
+    loop = Loop("test-loop", step, gather=0.01)
+    loop.start()
+    for _ in range(3000):
+        if steps:
+            break
+        threading.Event().wait(0.01)
+    loop.wake()
+    assert settled.wait(30)
+    assert loop.stop(30)
+    assert len(steps) == 2, "the five wakes during the pause made steps of their own"
+
+
 class ClosableDatabase:
     closed = False
     on_outbox: Any = None

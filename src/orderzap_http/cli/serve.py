@@ -49,9 +49,9 @@ class DemoLogin:
 @click.option("--host", default=None, help="Interface to listen on (HOST, default 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (PORT, default 3001).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
-              help="Worker processes (WEB_CONCURRENCY, default 2).")
+              help="Worker processes (WEB_CONCURRENCY, default 4).")
 @click.option("--threads", type=click.IntRange(1, 1000), default=None,
-              help="Request threads per worker (ORDERZAP_THREADS, default 8).")
+              help="Request threads per worker (ORDERZAP_THREADS, default 4).")
 @click.option("--no-relay", is_flag=True,
               help="Do not run the outbox relay in this process (run `orderzap sync run` instead).")
 @json_option
