@@ -55,14 +55,16 @@ RESTAURANTS, DISHES = 50, 20
 #: The restaurant grown to each list size (not one of the 50 the other runs use).
 BIG = RESTAURANTS + 1
 
-SEED_ORDERS = """
+#: Guest orders of one item's price; ``{restaurant}`` and ``{at}`` are SQL expressions (never values).
+ORDER_INSERT = """
 INSERT INTO orders (restaurant_id, id, order_number, customer_name, customer_phone, status,
                     payment_method, notes, total_cents, currency, version, created_by,
                     created_at, updated_at, deleted_at)
-SELECT r.id, gen_random_uuid(), s.n, 'Guest ' || s.n, '+14155550123', 'received', 'card', NULL,
-       m.price_cents, 'USD', 1, '00000000-0000-0000-0000-000000000000',
-       now() - make_interval(secs => (%(count)s - s.n)), now() - make_interval(secs => (%(count)s - s.n)),
-       NULL
+SELECT {restaurant}, gen_random_uuid(), s.n, 'Guest ' || s.n, '+14155550123', 'received', 'card', NULL,
+       m.price_cents, 'USD', 1, '00000000-0000-0000-0000-000000000000', {at}, {at}, NULL
+"""
+SEED_ORDERS = ORDER_INSERT.format(
+    restaurant="r.id", at="now() - make_interval(secs => (%(count)s - s.n))") + """
 FROM bench_restaurants r
 JOIN LATERAL generate_series(1, %(per)s) AS s(n) ON true
 JOIN bench_menu m ON m.restaurant_id = r.id AND m.k = 1
@@ -80,14 +82,9 @@ SELECT restaurant_id, id, 1, 'created', NULL, 'received', created_by, created_at
 """
 
 #: Orders ``start``..``stop`` of one restaurant, a second apart (so the newest is the highest number).
-GROW_ORDERS = """
-INSERT INTO orders (restaurant_id, id, order_number, customer_name, customer_phone, status,
-                    payment_method, notes, total_cents, currency, version, created_by,
-                    created_at, updated_at, deleted_at)
-SELECT m.restaurant_id, gen_random_uuid(), s.n, 'Guest ' || s.n, '+14155550123', 'received', 'card', NULL,
-       m.price_cents, 'USD', 1, '00000000-0000-0000-0000-000000000000',
-       timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => s.n),
-       timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => s.n), NULL
+GROW_ORDERS = ORDER_INSERT.format(
+    restaurant="m.restaurant_id",
+    at="timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => s.n)") + """
 FROM bench_menu m JOIN LATERAL generate_series(%(start)s::int, %(stop)s::int) AS s(n) ON true
 WHERE m.n = %(n)s::int AND m.k = 1
 """
