@@ -138,15 +138,16 @@ class TokenService:
             # now + leeway is not yet valid), against the same clock it reads.
             if known.accepted_from <= time.time() < known.accepted_until:
                 return known.principal
-            self._verified.pop(token, None)
+            with self._remembering:
+                self._verified.pop(token, None)
             raise Unauthenticated("the token is not valid")
         principal, claims = self._verify_signed(token)
         leeway = LEEWAY.total_seconds()
         verified = _Verified(principal, max(claims["iat"], claims.get("nbf", claims["iat"])) - leeway,
                              claims["exp"] + leeway)
         with self._remembering:
-            while len(self._verified) >= VERIFIED_CACHE_SIZE:
-                del self._verified[next(iter(self._verified))]
+            while len(self._verified) >= VERIFIED_CACHE_SIZE:   # the oldest first (insertion order)
+                self._verified.pop(next(iter(self._verified)), None)
             self._verified[token] = verified
         return principal
 

@@ -129,7 +129,8 @@ class Session:
         # again is safe.
         repeatable = not commit
         if self._each_read_commits and not self._began:
-            statements = [*self._prelude, *wanted]     # an implicit transaction: see above
+            # an implicit transaction (see above); writes queued before read_only() go with it
+            statements = [*self._prelude, *self._pending, *wanted]
         else:
             statements = [] if self._began else [Statement(BEGIN), *self._prelude]
             statements += self._pending + wanted
