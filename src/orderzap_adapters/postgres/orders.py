@@ -1,7 +1,8 @@
 """Orders with their items, and the per-restaurant order counter.
 
 An order is read with its items in one statement (the items aggregated as JSON), and written
-with its items in one statement (a data-modifying CTE over ``unnest``). Round trips: ``get``,
+with its items in one statement (a data-modifying CTE over ``unnest``). A read-only ``get`` sends
+that read as a function that sets the tenant first (migration 0004), alone: no pipeline. Round trips: ``get``,
 ``next_number``, ``page`` and ``list_all`` one each (queued writes ride along); ``add`` and
 ``replace`` none of their own (they go with the next read or the commit).
 """
@@ -51,6 +52,9 @@ ORDER_BY = {
     Sort.NEWEST_FIRST: sql.SQL("ORDER BY o.created_at DESC, o.id DESC"),
 }
 LIMIT = sql.SQL("LIMIT %(limit)s")
+#: One order as SELECT_ORDERS reads it, in a single statement that sets the tenant itself
+#: (migration 0004): what a read-only unit of work sends for it.
+ORDER_AS_TENANT = "SELECT * FROM orderzap_order_as_tenant(%(restaurant_id)s, %(id)s, %(include_deleted)s)"
 
 # Gapless numbers: the counter row is updated in the order's own transaction, so a rollback
 # gives the number back, and only orders of the same restaurant wait for each other.
@@ -102,6 +106,11 @@ class PgOrders:
 
     def get(self, order_id: OrderId, *, lock: bool = False, include_deleted: bool = False) -> Order | None:
         """The order with its items, or None; ``lock`` holds its row until the transaction ends."""
+        if not lock:
+            rows = self._s.fetch_tenanted(ORDER_AS_TENANT, {"restaurant_id": self._rid, "id": order_id,
+                                                            "include_deleted": include_deleted})
+            if rows is not None:
+                return from_row(rows[0], Order) if rows else None
         filters = [BY_ID] if include_deleted else [BY_ID, LIVE_ONLY]
         query = SELECT_ORDERS.format(filters=sql.SQL(" ").join(filters), order_by=sql.SQL(""),
                                      tail=FOR_UPDATE if lock else sql.SQL(""))

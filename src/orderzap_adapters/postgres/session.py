@@ -95,6 +95,14 @@ class Session:
         Each statement runs on a fresh snapshot, so one may see what an earlier one waited for."""
         return self._exchange(list(statements), commit=False)
 
+    def fetch_tenanted(self, query: Query, params: Params = None) -> list[DictRow] | None:
+        """For read-only work with nothing sent yet: ``query``, which sets the tenant itself (a
+        function that does so first), sent alone, as one statement without a pipeline; its rows.
+        None when the session is past that point: then use :meth:`fetch` instead."""
+        if not self._each_read_commits or self._began or self._pending:
+            return None
+        return self._exchange([Statement(query, params)], commit=False, alone=True)[0]
+
     def fetch_one(self, query: Query, params: Params = None) -> DictRow | None:
         """The first row of ``query`` (or None), like ``fetch``."""
         rows = self.fetch(query, params)
@@ -124,11 +132,14 @@ class Session:
         finally:
             self._pool.putconn(conn)
 
-    def _exchange(self, wanted: list[Statement], *, commit: bool) -> list[list[DictRow]]:
+    def _exchange(self, wanted: list[Statement], *, commit: bool, alone: bool = False
+                  ) -> list[list[DictRow]]:
         # NOTE: a read-only exchange ends its transaction too, but writes nothing: sending it
         # again is safe.
         repeatable = not commit
-        if self._each_read_commits and not self._began:
+        if alone:
+            statements = list(wanted)                  # it sets the tenant itself
+        elif self._each_read_commits and not self._began:
             # an implicit transaction (see above); writes queued before read_only() go with it
             statements = [*self._prelude, *self._pending, *wanted]
         else:
@@ -156,6 +167,13 @@ class Session:
         conn = self._conn
         if conn is None:
             raise psycopg.OperationalError("the session is not open")
+        if len(statements) == 1 and len(wanted) == 1:
+            # NOTE: one statement needs no pipeline: psycopg's pipeline costs more client CPU
+            # than the statement itself (docs/performance.md).
+            rows = conn.cursor(row_factory=dict_row).execute(
+                statements[0].query, statements[0].params).fetchall()  # type: ignore[arg-type]
+            self.round_trips += 1
+            return [rows]
         answers: dict[int, psycopg.Cursor[DictRow]] = {}
         wanted_ids = {id(statement) for statement in wanted}
         with conn.pipeline():
