@@ -15,7 +15,7 @@ items, an admin per restaurant and ``--orders`` orders with their items and even
 2. grows one more restaurant to each of ``--list-sizes`` orders (10,000, 100,000, 1,000,000) and
    measures its first page and a page from a cursor in the middle (the keyset path: flat if the
    index does its work);
-3. reads the memory (RSS) of each worker at the start and after the whole run;
+3. reads the memory (RSS) of each worker after the first warm-up and after the whole run;
 4. runs the same create and read transactions through ``pgbench -M prepared`` (the ceiling);
 5. prints req/s, p50, p99 and errors for each, with OrderZap's ratio to the ceiling, and writes
    them with the machine to ``bench/results/http-<date>.json``.
@@ -344,7 +344,6 @@ def main() -> None:
         server = Server(data_dir, top / "serve.log", "--workers", str(args.workers),
                         "--threads", str(args.threads))
         results["serve"] = {"workers": args.workers, "threads": args.threads}
-        results["worker_rss_mib_start"] = worker_memory(server)
         the_50 = token_list[:RESTAURANTS], dishes[:RESTAURANTS]
         runs = {
             "create": write_script(top / "create.lua", "create", *the_50, sample),
@@ -356,6 +355,8 @@ def main() -> None:
         for name, script in runs.items():
             print(f"running {name} ...", flush=True)
             wrk(server.url, script, args.connections, args.warmup)
+            if "worker_rss_mib_start" not in results:      # every worker has booted and served
+                results["worker_rss_mib_start"] = worker_memory(server)
             results[name] = wrk(server.url, script, args.connections, args.seconds)
         have = 0
         for size in sizes:
