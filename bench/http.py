@@ -398,8 +398,8 @@ def report(results: dict[str, Any]) -> None:
             print(f"{key:<34} {r['rps']:>9.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
     results["ratio_create"] = results["create"]["rps"] / results["pgbench_create"]["rps"]
     results["ratio_get"] = results["get"]["rps"] / results["pgbench_read"]["rps"]
-    print(f"create / pgbench create: {results['ratio_create']:.2f} (target 0.5)   "
-          f"get / pgbench read: {results['ratio_get']:.2f} (target 0.12)")
+    print(f"create / pgbench create: {results['ratio_create']:.3f} (target 0.5)   "
+          f"get / pgbench read: {results['ratio_get']:.3f} (target 0.12)")
     print(f"worker RSS (MiB): {results['worker_rss_mib_start']} at the start, "
           f"{results['worker_rss_mib_end']} after the run")
     RESULTS.mkdir(exist_ok=True)
