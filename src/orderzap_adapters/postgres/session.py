@@ -10,7 +10,9 @@ statement, so it costs nothing either.
 A read-only unit of work sends neither ``BEGIN`` nor ``COMMIT``: in the extended protocol every
 statement up to a pipeline's Sync runs in one implicit transaction, which the Sync ends. So each
 read is the tenant setting and the query, in one round trip, and there is no ``ROLLBACK`` to send
-at the end (two statements instead of four: the pipeline's cost is per statement).
+at the end (two statements instead of four: the pipeline's cost is per statement). A query that
+sets the tenant itself (:meth:`Session.fetch_tenanted`, a function that does so first) goes alone:
+an exchange of one statement is sent without a pipeline at all.
 
 Errors of a pipeline surface when it is synchronised; a failed statement aborts the rest of the
 pipeline, ``COMMIT`` included, so a failed commit leaves nothing behind.
