@@ -15,8 +15,9 @@ from orderzap_adapters.memory.repositories import (
 )
 from orderzap_adapters.memory.store import MemoryStore
 from orderzap_core.domain.accounts import Restaurant
-from orderzap_core.ids import RestaurantId
+from orderzap_core.ids import MenuItemId, RestaurantId
 from orderzap_core.ports.system import Clock
+from orderzap_core.ports.unit_of_work import PlacementReads
 
 
 class MemoryUnitOfWork:
@@ -73,6 +74,12 @@ class MemoryUnitOfWork:
     def idempotency(self) -> MemoryIdempotency:
         """Its idempotency records."""
         return self._idempotency
+
+    def placement_reads(self, menu_item_ids: Sequence[MenuItemId]) -> PlacementReads:
+        """The restaurant, its live items among ``menu_item_ids`` and the next number."""
+        restaurant = self._restaurant.get()
+        number = self._orders.next_number() if restaurant is not None else None
+        return PlacementReads(restaurant, self._menu_items.get_many(menu_item_ids), number)
 
     def read_only(self) -> None:
         """Declared read-only: committing is then a bug, as on PostgreSQL."""

@@ -9,19 +9,23 @@ in the same pipeline as the first query (see session.py): it costs no round trip
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Self
 
 from psycopg_pool import ConnectionPool
 
-from orderzap_adapters.postgres.accounts import PgRestaurants, PgUsers
+from orderzap_adapters.postgres.accounts import SELECT_RESTAURANT, PgRestaurants, PgUsers
 from orderzap_adapters.postgres.idempotency import PgIdempotency
-from orderzap_adapters.postgres.menu_items import PgMenuItems
+from orderzap_adapters.postgres.menu_items import SELECT_LIVE_MENU_ITEMS, PgMenuItems
 from orderzap_adapters.postgres.order_events import PgOrderEvents
-from orderzap_adapters.postgres.orders import PgOrders
+from orderzap_adapters.postgres.orders import NEXT_ORDER_NUMBER, PgOrders
 from orderzap_adapters.postgres.outbox import PgOutbox, PgRelayQueue
+from orderzap_adapters.postgres.rows import from_row
 from orderzap_adapters.postgres.session import Session, Statement
-from orderzap_core.ids import RestaurantId
+from orderzap_core.domain.accounts import Restaurant
+from orderzap_core.domain.menu import MenuItem
+from orderzap_core.ids import MenuItemId, RestaurantId
+from orderzap_core.ports.unit_of_work import PlacementReads
 
 SET_TENANT = "SELECT set_config('orderzap.restaurant_id', %s, true)"
 
@@ -88,6 +92,19 @@ class PgUnitOfWork:
     def idempotency(self) -> PgIdempotency:
         """Its idempotency records."""
         return self._idempotency
+
+    def placement_reads(self, menu_item_ids: Sequence[MenuItemId]) -> PlacementReads:
+        """The restaurant, its live items among ``menu_item_ids`` and the counter's next number,
+        in one round trip (the three statements in one pipeline, after BEGIN and the tenant)."""
+        tenant = {"restaurant_id": self._rid}
+        restaurant, menu, number = self._session.fetch_all(
+            Statement(SELECT_RESTAURANT, tenant),
+            Statement(SELECT_LIVE_MENU_ITEMS, {**tenant, "ids": list(menu_item_ids)}),
+            Statement(NEXT_ORDER_NUMBER, tenant))
+        items = (from_row(row, MenuItem) for row in menu)
+        return PlacementReads(from_row(restaurant[0], Restaurant) if restaurant else None,
+                              {item.id: item for item in items},
+                              int(number[0]["number"]) if number else None)
 
     def read_only(self) -> None:
         """Each read from now on commits in its own round trip: no ROLLBACK is left to send."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, Self
 
+from attrs import frozen
+
 from orderzap_core.domain.accounts import Restaurant
-from orderzap_core.ids import RestaurantId
+from orderzap_core.domain.menu import MenuItem
+from orderzap_core.ids import MenuItemId, RestaurantId
 from orderzap_core.ports.idempotency import IdempotencyStore
 from orderzap_core.ports.outbox import Outbox
 from orderzap_core.ports.repositories import (
@@ -17,6 +20,16 @@ from orderzap_core.ports.repositories import (
     RestaurantRepository,
     UserRepository,
 )
+
+
+@frozen
+class PlacementReads:
+    """What placing an order reads before it decides: the restaurant (None when absent), the live
+    menu items among those its lines name, and the next order number (None without a restaurant)."""
+
+    restaurant: Restaurant | None
+    menu: Mapping[MenuItemId, MenuItem]
+    number: int | None
 
 
 class UnitOfWork(Protocol):
@@ -53,6 +66,12 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None:
         """Make every change of this unit of work durable at once."""
+        ...
+
+    def placement_reads(self, menu_item_ids: Sequence[MenuItemId]) -> PlacementReads:
+        """``restaurant.get()``, ``menu_items.get_many(menu_item_ids)`` and
+        ``orders.next_number()`` at once (one round trip on PostgreSQL). The number is taken as
+        ``next_number`` takes it: a rollback of the unit of work gives it back."""
         ...
 
     def read_only(self) -> None:

@@ -175,10 +175,12 @@ class OrderService:
                    problems: builtins.list[Problem]) -> tuple[Order, OrderEvent]:
         """The new order and its event; ``problems`` (the field rules') and the menu's are reported
         together, so one ValidationFailed names every bad field."""
-        restaurant = uow.restaurant.get()
-        if restaurant is None:
+        # NOTE: one read for all three: the number is taken before the menu is judged, and a
+        # ValidationFailed rolls the unit of work back, which gives the number back.
+        reads = uow.placement_reads(list({line.menu_item_id for line in command.items}))
+        restaurant, menu = reads.restaurant, reads.menu
+        if restaurant is None or reads.number is None:
             raise NotFound("restaurant")
-        menu = uow.menu_items.get_many(list({line.menu_item_id for line in command.items}))
         problems = problems + [
             Problem(f"items[{i}].menu_item_id", "is not an available item of this restaurant's menu")
             for i, line in enumerate(command.items)
@@ -195,7 +197,7 @@ class OrderService:
         ]
         return Order.place(
             id=OrderId(self._ids.new()), restaurant_id=principal.restaurant_id,
-            order_number=uow.orders.next_number(), customer_name=command.customer_name.strip(),
+            order_number=reads.number, customer_name=command.customer_name.strip(),
             customer_phone=rules.normalise_phone(command.customer_phone) or command.customer_phone,
             payment_method=command.payment_method, notes=command.notes, items=items,
             currency=restaurant.currency, by=principal.user_id, at=now,

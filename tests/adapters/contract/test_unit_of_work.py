@@ -9,7 +9,7 @@ from attrs import evolve
 
 from orderzap_core.domain.accounts import Restaurant
 from orderzap_core.errors import ValidationFailed
-from orderzap_core.ids import RestaurantId
+from orderzap_core.ids import MenuItemId, RestaurantId
 from orderzap_core.ports.idempotency import IdempotencyRecord
 from tests.adapters.contract.conftest import Backend
 from tests.adapters.samples import a_dish, a_restaurant, a_user, an_order
@@ -143,3 +143,29 @@ def test_a_row_of_another_restaurant_is_refused(backend: Backend, kind: str) -> 
         else:
             uow.idempotency.put(IdempotencyRecord("key", "print", their_order, backend.now()))
         uow.commit()
+
+
+def test_placement_reads_are_the_restaurant_its_live_items_and_the_next_number(backend: Backend) -> None:
+    restaurant, other = backend.open_restaurant(), backend.open_restaurant()
+    first, second, removed = backend.add_dishes(restaurant.id, 3)
+    foreign, = backend.add_dishes(other.id)
+    with backend.uow(restaurant.id) as uow:
+        uow.menu_items.replace(removed.deleted(backend.now()))
+        uow.commit()
+    with backend.uow(restaurant.id) as uow:
+        reads = uow.placement_reads([first.id, second.id, removed.id, foreign.id, MenuItemId(uuid4())])
+        assert reads.restaurant == restaurant
+        assert dict(reads.menu) == {first.id: first, second.id: second}
+        assert reads.number == 1
+        assert uow.orders.next_number() == 2          # the same counter, taken
+        uow.commit()
+    with backend.uow(restaurant.id) as uow:
+        assert uow.placement_reads([]).number == 3
+    with backend.uow(restaurant.id) as uow:           # that one rolled back: its number came back
+        assert uow.placement_reads([first.id]).number == 3
+
+
+def test_placement_reads_without_a_restaurant_find_neither_it_nor_a_number(backend: Backend) -> None:
+    with backend.uow(RestaurantId(uuid4())) as uow:
+        reads = uow.placement_reads([MenuItemId(uuid4())])
+        assert (reads.restaurant, dict(reads.menu), reads.number) == (None, {}, None)
