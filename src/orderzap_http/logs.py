@@ -18,6 +18,7 @@ from typing import Any
 
 import structlog
 
+from orderzap_http.console_lines import ConsoleLines
 from orderzap_http.settings import Settings
 
 #: Marks the handlers installed here, so configuring again replaces them instead of adding more.
@@ -47,7 +48,7 @@ def configure(settings: Settings) -> None:
     ``app.log`` and ``error.log``. Safe to call again (handlers are replaced, not added)."""
     level = _level(settings.log_level)
     renderer: Any = (structlog.processors.JSONRenderer() if settings.log_format == "json"
-                     else structlog.dev.ConsoleRenderer(colors=False))
+                     else ConsoleLines())
     final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if settings.log_format == "json":
         final.append(structlog.processors.format_exc_info)   # the trace as one JSON string field
