@@ -60,6 +60,16 @@ class Backend:
             uow.commit()
         return dishes
 
+    def mixed_menu(self) -> tuple[Restaurant, MenuItem, MenuItem, MenuItem, MenuItem]:
+        """A new restaurant with two live items and one removed, and a live item of another."""
+        restaurant, other = self.open_restaurant(), self.open_restaurant()
+        first, second, removed = self.add_dishes(restaurant.id, 3)
+        foreign, = self.add_dishes(other.id)
+        with self.uow(restaurant.id) as uow:
+            uow.menu_items.replace(removed.deleted(self.now()))
+            uow.commit()
+        return restaurant, first, second, removed, foreign
+
     def place(self, restaurant_id: RestaurantId, dishes: list[MenuItem], *, outbox: bool = True) -> Order:
         """A new order numbered by the counter, with its event (and outbox row), committed."""
         with self.uow(restaurant_id) as uow:

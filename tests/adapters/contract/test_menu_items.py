@@ -40,12 +40,7 @@ def test_a_deleted_item_is_found_only_when_asked(backend: Backend, restaurant: R
 
 
 def test_get_many_returns_the_live_items_among_the_ids(backend: Backend) -> None:
-    restaurant, other = backend.open_restaurant(), backend.open_restaurant()
-    first, second, removed = backend.add_dishes(restaurant.id, 3)
-    foreign, = backend.add_dishes(other.id)
-    with backend.uow(restaurant.id) as uow:
-        uow.menu_items.replace(removed.deleted(backend.now()))
-        uow.commit()
+    restaurant, first, second, removed, foreign = backend.mixed_menu()
     with backend.uow(restaurant.id) as uow:
         found = uow.menu_items.get_many([first.id, second.id, removed.id, foreign.id, MenuItemId(uuid4()),
                                          first.id])

@@ -146,12 +146,7 @@ def test_a_row_of_another_restaurant_is_refused(backend: Backend, kind: str) -> 
 
 
 def test_placement_reads_are_the_restaurant_its_live_items_and_the_next_number(backend: Backend) -> None:
-    restaurant, other = backend.open_restaurant(), backend.open_restaurant()
-    first, second, removed = backend.add_dishes(restaurant.id, 3)
-    foreign, = backend.add_dishes(other.id)
-    with backend.uow(restaurant.id) as uow:
-        uow.menu_items.replace(removed.deleted(backend.now()))
-        uow.commit()
+    restaurant, first, second, removed, foreign = backend.mixed_menu()
     with backend.uow(restaurant.id) as uow:
         reads = uow.placement_reads([first.id, second.id, removed.id, foreign.id, MenuItemId(uuid4())])
         assert reads.restaurant == restaurant
