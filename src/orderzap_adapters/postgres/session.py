@@ -178,15 +178,24 @@ class Session:
             return [rows]
         answers: dict[int, psycopg.Cursor[DictRow]] = {}
         wanted_ids = {id(statement) for statement in wanted}
-        with conn.pipeline():
-            unread = conn.cursor()          # one cursor for every statement nobody reads
-            for statement in statements:
-                if id(statement) in wanted_ids:
-                    cursor = conn.cursor(row_factory=dict_row)
-                    answers[id(statement)] = cursor
-                else:
-                    cursor = unread
-                cursor.execute(statement.query, statement.params)  # type: ignore[arg-type]
+        try:
+            with conn.pipeline():
+                unread = conn.cursor()          # one cursor for every statement nobody reads
+                for statement in statements:
+                    if id(statement) in wanted_ids:
+                        cursor = conn.cursor(row_factory=dict_row)
+                        answers[id(statement)] = cursor
+                    else:
+                        cursor = unread
+                    cursor.execute(statement.query, statement.params)  # type: ignore[arg-type]
+        except psycopg.Error as error:
+            if not isinstance(error, psycopg.OperationalError):
+                # NOTE: after a statement fails half-way through a pipeline, psycopg (3.3.9) may
+                # still count as prepared a statement the server skipped, and the connection's
+                # next use of it fails ("prepared statement … does not exist"). The pool
+                # replaces a closed connection; failed writes are rare enough to pay for that.
+                conn.close()
+            raise
         self.round_trips += 1
         return [answers[id(statement)].fetchall() for statement in wanted]
 
