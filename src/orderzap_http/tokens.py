@@ -15,7 +15,6 @@ of a token, and a client sends the same one with every request.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,7 @@ from uuid import UUID
 import jwt
 from attrs import frozen
 
+from orderzap_core.bounded import BoundedMap
 from orderzap_core.domain.accounts import Restaurant, Role, User
 from orderzap_core.errors import Unauthenticated
 from orderzap_core.ids import RestaurantId, UserId
@@ -106,8 +106,7 @@ class TokenService:
         self._audience = settings.jwt_audience
         self._lifetime = settings.jwt_expires_in
         self._clock = clock
-        self._verified: dict[str, _Verified] = {}
-        self._remembering = threading.Lock()
+        self._verified: BoundedMap[str, _Verified] = BoundedMap(VERIFIED_CACHE_SIZE)
 
     def issue(self, user: User, restaurant: Restaurant, expires_in: timedelta | None = None) -> IssuedToken:
         """A token for ``user`` of ``restaurant``, valid for ``expires_in`` (default JWT_EXPIRES_IN)."""
@@ -138,17 +137,13 @@ class TokenService:
             # now + leeway is not yet valid), against the same clock it reads.
             if known.accepted_from <= time.time() < known.accepted_until:
                 return known.principal
-            with self._remembering:
-                self._verified.pop(token, None)
+            self._verified.forget(token)
             raise Unauthenticated("the token is not valid")
         principal, claims = self._verify_signed(token)
         leeway = LEEWAY.total_seconds()
         verified = _Verified(principal, max(claims["iat"], claims.get("nbf", claims["iat"])) - leeway,
                              claims["exp"] + leeway)
-        with self._remembering:
-            while len(self._verified) >= VERIFIED_CACHE_SIZE:   # the oldest first (insertion order)
-                self._verified.pop(next(iter(self._verified)), None)
-            self._verified[token] = verified
+        self._verified.put(token, verified)
         return principal
 
     def _verify_signed(self, token: str) -> tuple[Principal, dict[str, Any]]:
