@@ -21,6 +21,7 @@ from orderzap_adapters.null_cache import NullOrderCache, NullSink
 from orderzap_adapters.postgres import migrate as migrations
 from orderzap_adapters.postgres.accounts import PgDirectory
 from orderzap_adapters.postgres.errors import Conflict
+from orderzap_adapters.postgres.known_orders import KnownOrders
 from orderzap_adapters.postgres.outbox import PgOutboxMonitor
 from orderzap_adapters.postgres.pool import APP_ROLE, RELAY_ROLE, open_pool
 from orderzap_adapters.postgres.retry import with_retries
@@ -78,6 +79,8 @@ class PgDatabase:
         self._app_pool, self._relay_pool = app_pool, relay_pool
         self.directory = PgDirectory(app_pool, config.owner_url, config.timeout)
         self.outbox_monitor = PgOutboxMonitor(relay_pool, config.timeout)
+        #: Orders read by this process, reused while unchanged (known_orders.py).
+        self.known_orders = KnownOrders()
 
     @classmethod
     def open(cls, config: PgConfig) -> PgDatabase:
@@ -112,7 +115,8 @@ class PgDatabase:
 
     def unit_of_work(self, restaurant_id: RestaurantId) -> PgUnitOfWork:
         """A unit of work of one restaurant (the core's UnitOfWorkFactory)."""
-        return PgUnitOfWork(self._app_pool, restaurant_id, self.config.timeout, self._outbox_committed)
+        return PgUnitOfWork(self._app_pool, restaurant_id, self.config.timeout, self._outbox_committed,
+                            self.known_orders)
 
     def _outbox_committed(self) -> None:
         if self.on_outbox is not None:

@@ -5,6 +5,11 @@ with its items in one statement (a data-modifying CTE over ``unnest``). A read-o
 that read as a function that sets the tenant first (migration 0004), alone: no pipeline. Round trips: ``get``,
 ``next_number``, ``page`` and ``list_all`` one each (queued writes ride along); ``add`` and
 ``replace`` none of their own (they go with the next read or the commit).
+
+A read-only ``page`` first reads only the id, version and ``updated_at`` of its rows (migration
+0005: one statement, no pipeline) and returns the orders the process already holds at those
+versions (known_orders.py). When any is new to it, a second round trip reads the page whole, and
+the process remembers its orders.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from psycopg import sql
 
+from orderzap_adapters.postgres.known_orders import KnownOrders
 from orderzap_adapters.postgres.rows import from_row
 from orderzap_adapters.postgres.session import Session
 from orderzap_core.domain.orders import Order
@@ -55,6 +61,14 @@ LIMIT = sql.SQL("LIMIT %(limit)s")
 #: One order as SELECT_ORDERS reads it, in a single statement that sets the tenant itself
 #: (migration 0004): what a read-only unit of work sends for it.
 ORDER_AS_TENANT = "SELECT * FROM orderzap_order_as_tenant(%(restaurant_id)s, %(id)s, %(include_deleted)s)"
+#: The id, version and updated_at of the rows of a page (migration 0005), in one statement that
+#: sets the tenant itself: what KnownOrders checks the orders it holds against.
+ORDER_KEYS_AS_TENANT = """
+SELECT * FROM orderzap_order_keys_as_tenant(
+    %(restaurant_id)s, %(newest_first)s, %(limit)s, %(include_deleted)s, %(statuses)s::text[],
+    %(created_after)s::timestamptz, %(created_before)s::timestamptz, %(created_by)s::uuid,
+    %(after_created_at)s::timestamptz, %(after_id)s::uuid)
+"""
 
 # Gapless numbers: the counter row is updated in the order's own transaction, so a rollback
 # gives the number back, and only orders of the same restaurant wait for each other.
@@ -101,8 +115,9 @@ SELECT orderzap_expect_one((SELECT count(*) FROM changed), 'order')
 class PgOrders:
     """The orders of the unit of work's restaurant."""
 
-    def __init__(self, session: Session, restaurant_id: RestaurantId) -> None:
-        self._s, self._rid = session, restaurant_id
+    def __init__(self, session: Session, restaurant_id: RestaurantId,
+                 known: KnownOrders | None = None) -> None:
+        self._s, self._rid, self._known = session, restaurant_id, known
 
     def get(self, order_id: OrderId, *, lock: bool = False, include_deleted: bool = False) -> Order | None:
         """The order with its items, or None; ``lock`` holds its row until the transaction ends."""
@@ -143,6 +158,20 @@ class PgOrders:
 
     def page(self, query: OrderQuery) -> list[Order]:
         """Up to ``query.limit`` + 1 matching orders after the query's position."""
+        # NOTE: only committed rows are remembered: a read-write transaction sees its own changes.
+        known = self._known if self._s.read_only else None
+        if known is not None:
+            keys = _key_params(self._rid, query)
+            rows = self._s.fetch_tenanted(ORDER_KEYS_AS_TENANT, keys)
+            found = known.find(self._rid, self._s.fetch(ORDER_KEYS_AS_TENANT, keys) if rows is None else rows)
+            if found is not None:
+                return found
+        orders = self._read_page(query)
+        if known is not None:
+            known.remember(self._rid, orders)
+        return orders
+
+    def _read_page(self, query: OrderQuery) -> list[Order]:
         filters: list[sql.Composable] = [] if query.include_deleted else [LIVE_ONLY]
         params: dict[str, Any] = {"restaurant_id": self._rid, "limit": query.limit + 1}
         if query.statuses:
@@ -169,6 +198,20 @@ class PgOrders:
         statement = SELECT_ORDERS.format(filters=sql.SQL("") if include_deleted else LIVE_ONLY,
                                          order_by=ORDER_BY[Sort.OLDEST_FIRST], tail=sql.SQL(""))
         return [from_row(row, Order) for row in self._s.fetch(statement, {"restaurant_id": self._rid})]
+
+
+def _key_params(restaurant_id: RestaurantId, query: OrderQuery) -> dict[str, Any]:
+    """The arguments of orderzap_order_keys_as_tenant for ``query``: None is a filter not asked for."""
+    after = query.after
+    return {
+        "restaurant_id": restaurant_id, "newest_first": query.sort is Sort.NEWEST_FIRST,
+        "limit": query.limit + 1, "include_deleted": query.include_deleted,
+        "statuses": sorted(s.value for s in query.statuses) if query.statuses else None,
+        "created_after": query.created_after, "created_before": query.created_before,
+        "created_by": query.created_by,
+        "after_created_at": after.created_at if after is not None else None,
+        "after_id": after.id if after is not None else None,
+    }
 
 
 def _order_params(order: Order) -> dict[str, Any]:

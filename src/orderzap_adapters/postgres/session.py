@@ -87,6 +87,11 @@ class Session:
         (read-only work: the tenant setting goes with each), so closing has no ROLLBACK to send."""
         self._each_read_commits = True
 
+    @property
+    def read_only(self) -> bool:
+        """Whether each exchange is a transaction of its own (so reads see only committed rows)."""
+        return self._each_read_commits
+
     def fetch(self, query: Query, params: Params = None, *, commit: bool = False) -> list[DictRow]:
         """Send the queued statements and ``query`` in one round trip and return ``query``'s rows;
         with ``commit``, the same round trip also commits."""

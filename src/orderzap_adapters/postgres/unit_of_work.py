@@ -16,6 +16,7 @@ from psycopg_pool import ConnectionPool
 
 from orderzap_adapters.postgres.accounts import SELECT_RESTAURANT, PgRestaurants, PgUsers
 from orderzap_adapters.postgres.idempotency import PgIdempotency
+from orderzap_adapters.postgres.known_orders import KnownOrders
 from orderzap_adapters.postgres.menu_items import SELECT_LIVE_MENU_ITEMS, PgMenuItems
 from orderzap_adapters.postgres.order_events import PgOrderEvents
 from orderzap_adapters.postgres.orders import NEXT_ORDER_NUMBER, PgOrders
@@ -34,9 +35,9 @@ class PgUnitOfWork:
     """UnitOfWork on PostgreSQL (see the port): a transaction on a pooled orderzap_app connection."""
 
     def __init__(self, pool: ConnectionPool[Any], restaurant_id: RestaurantId, timeout: float,
-                 on_outbox: Callable[[], None] | None = None) -> None:
+                 on_outbox: Callable[[], None] | None = None, known: KnownOrders | None = None) -> None:
         self._pool, self._rid, self._timeout = pool, restaurant_id, timeout
-        self._on_outbox = on_outbox
+        self._on_outbox, self._known = on_outbox, known
 
     def __enter__(self) -> Self:
         # SECURITY: the tenant setting opens the transaction; row-level security reads it.
@@ -47,7 +48,7 @@ class PgUnitOfWork:
         self._restaurant = PgRestaurants(session, rid)
         self._users = PgUsers(session, rid)
         self._menu_items = PgMenuItems(session, rid)
-        self._orders = PgOrders(session, rid)
+        self._orders = PgOrders(session, rid, self._known)
         self._events = PgOrderEvents(session, rid)
         self._outbox = PgOutbox(session, rid)
         self._idempotency = PgIdempotency(session, rid)
