@@ -44,6 +44,7 @@ from orderzap_http.resources.order_restore import OrderRestoreResource
 from orderzap_http.resources.order_status import OrderStatusResource
 from orderzap_http.resources.orders import OrderResource, OrdersResource
 from orderzap_http.resources.realtime import RealtimeTokenResource
+from orderzap_http.resources.views import OrderJson
 from orderzap_http.settings import Settings
 from orderzap_http.tokens import TokenService
 
@@ -59,6 +60,7 @@ def create_app(services: Services, settings: Settings, *, realtime: RealtimeToke
     tokens = TokenService(settings)
     metrics = Metrics(services)
     wire = Wire()
+    order_json = OrderJson(wire)
     middleware: list[Any] = [
         RequestId(),
         AccessLog(metrics),
@@ -82,11 +84,12 @@ def create_app(services: Services, settings: Settings, *, realtime: RealtimeToke
     app.add_error_handler(Exception, errors.render)
     app.add_error_handler(falcon.HTTPError, errors.render)
 
-    app.add_route("/v1/orders", OrdersResource(services.orders, services.reads, wire))
-    app.add_route("/v1/orders/{order_id:uuid}", OrderResource(services.orders, services.reads, wire))
-    app.add_route("/v1/orders/{order_id:uuid}/status", OrderStatusResource(services.orders, wire))
+    app.add_route("/v1/orders", OrdersResource(services.orders, services.reads, wire, order_json))
+    app.add_route("/v1/orders/{order_id:uuid}",
+                  OrderResource(services.orders, services.reads, wire, order_json))
+    app.add_route("/v1/orders/{order_id:uuid}/status", OrderStatusResource(services.orders, wire, order_json))
     app.add_route("/v1/orders/{order_id:uuid}/events", OrderEventsResource(services.orders))
-    app.add_route("/v1/orders/{order_id:uuid}/restore", OrderRestoreResource(services.orders, wire))
+    app.add_route("/v1/orders/{order_id:uuid}/restore", OrderRestoreResource(services.orders, order_json))
     app.add_route("/v1/menu-items", MenuItemsResource(services.menu, wire))
     app.add_route("/v1/menu-items/{item_id:uuid}", MenuItemResource(services.menu, wire))
     app.add_route("/v1/auth/login", LoginResource(services.accounts, tokens, wire))

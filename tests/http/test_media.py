@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from orderzap_core.errors import BadRequest
-from orderzap_http.media import MAX_DEPTH, check_depth, dumps, loads
+from orderzap_http.media import MAX_DEPTH, Written, check_depth, dumps, loads
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
@@ -90,6 +90,12 @@ def test_what_orjson_cannot_write_is_written_the_standard_way() -> None:
     assert dumps({1: "a"}) == b'{"1":"a"}'
     with pytest.raises(UnicodeEncodeError):
         dumps({"s": "\ud800"})          # an unpaired surrogate is not UTF-8: a 500, never bad bytes
+
+
+def test_json_written_before_is_placed_as_it_is_either_way() -> None:
+    written = Written(b'{"a":[1,"Zo\xc3\xab"]}')
+    assert dumps({"o": written}) == b'{"o":{"a":[1,"Zo\xc3\xab"]}}'
+    assert dumps({"o": written, "n": 2**70}) == b'{"o":{"a":[1,"Zo\xc3\xab"]},"n":1180591620717411303424}'
 
 
 JSON_VALUES = st.recursive(

@@ -8,7 +8,6 @@ import falcon
 
 from orderzap_core.ids import OrderId
 from orderzap_core.services.orders import OrderService
-from orderzap_core.wire import Wire
 from orderzap_http import envelope
 from orderzap_http.resources import parsing, views
 
@@ -16,11 +15,11 @@ from orderzap_http.resources import parsing, views
 class OrderRestoreResource:
     """POST /v1/orders/{order_id}/restore"""
 
-    def __init__(self, orders: OrderService, wire: Wire) -> None:
-        self._orders, self._wire = orders, wire
+    def __init__(self, orders: OrderService, order_json: views.OrderJson) -> None:
+        self._orders, self._json = orders, order_json
 
     def on_post(self, req: falcon.Request, resp: falcon.Response, order_id: UUID) -> None:
         """Undo a soft delete (admins); takes no body; honours If-Match."""
         order = self._orders.restore(req.context.principal, OrderId(order_id),
                                      expected_version=parsing.expected_version(req))
-        envelope.single(resp, views.order(self._wire, order), version=order.version)
+        envelope.single(resp, self._json(order), version=order.version)

@@ -17,8 +17,8 @@ from orderzap_http.resources import parsing, views
 class OrderStatusResource:
     """PATCH /v1/orders/{order_id}/status"""
 
-    def __init__(self, orders: OrderService, wire: Wire) -> None:
-        self._orders, self._wire = orders, wire
+    def __init__(self, orders: OrderService, wire: Wire, order_json: views.OrderJson) -> None:
+        self._orders, self._wire, self._json = orders, wire, order_json
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, order_id: UUID) -> None:
         """Move the order along the kitchen flow, or cancel it; honours If-Match."""
@@ -26,4 +26,4 @@ class OrderStatusResource:
         change = self._wire.parse(parsing.json_object(req), StatusChange)
         order = self._orders.change_status(req.context.principal, OrderId(order_id), change,
                                            expected_version=expected)
-        envelope.single(resp, views.order(self._wire, order), version=order.version)
+        envelope.single(resp, self._json(order), version=order.version)

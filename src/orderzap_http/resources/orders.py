@@ -23,8 +23,9 @@ def order_location(order_id: UUID) -> str:
 class OrdersResource:
     """POST /v1/orders, GET /v1/orders"""
 
-    def __init__(self, orders: OrderService, reads: CachedReads, wire: Wire) -> None:
-        self._orders, self._reads, self._wire = orders, reads, wire
+    def __init__(self, orders: OrderService, reads: CachedReads, wire: Wire,
+                 order_json: views.OrderJson) -> None:
+        self._orders, self._reads, self._wire, self._json = orders, reads, wire, order_json
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Place an order; an Idempotency-Key replays the first answer."""
@@ -34,22 +35,23 @@ class OrdersResource:
         order = placement.order
         if placement.replayed:
             resp.set_header("Idempotent-Replayed", "true")
-        envelope.single(resp, views.order(self._wire, order), status=falcon.HTTP_201,
+        envelope.single(resp, self._json(order), status=falcon.HTTP_201,
                         version=order.version, location=order_location(order.id))
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """A page of orders (a customer's own only)."""
         read = self._reads.list(req.context.principal, parsing.list_orders(req))
         resp.set_header("X-Cache", read.cache.value)
-        envelope.listing(resp, [views.order(self._wire, o) for o in read.page.items],
+        envelope.listing(resp, [self._json(o) for o in read.page.items],
                          next_cursor=read.page.next_cursor, limit=read.page.limit)
 
 
 class OrderResource:
     """GET, PATCH and DELETE /v1/orders/{order_id}"""
 
-    def __init__(self, orders: OrderService, reads: CachedReads, wire: Wire) -> None:
-        self._orders, self._reads, self._wire = orders, reads, wire
+    def __init__(self, orders: OrderService, reads: CachedReads, wire: Wire,
+                 order_json: views.OrderJson) -> None:
+        self._orders, self._reads, self._wire, self._json = orders, reads, wire, order_json
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, order_id: UUID) -> None:
         """One order; ``minVersion`` for read-your-writes, ``includeDeleted`` for admins."""
@@ -58,7 +60,7 @@ class OrderResource:
         read = self._reads.get(req.context.principal, OrderId(order_id), min_version=min_version,
                                include_deleted=include_deleted)
         resp.set_header("X-Cache", read.cache.value)
-        envelope.single(resp, views.order(self._wire, read.order), version=read.order.version)
+        envelope.single(resp, self._json(read.order), version=read.order.version)
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, order_id: UUID) -> None:
         """Edit customer fields; honours If-Match."""
@@ -66,10 +68,10 @@ class OrderResource:
         edit = self._wire.parse(parsing.json_object(req), EditOrder)
         order = self._orders.edit(req.context.principal, OrderId(order_id), edit,
                                   expected_version=expected)
-        envelope.single(resp, views.order(self._wire, order), version=order.version)
+        envelope.single(resp, self._json(order), version=order.version)
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response, order_id: UUID) -> None:
         """Soft-delete (admins); honours If-Match."""
         order = self._orders.delete(req.context.principal, OrderId(order_id),
                                     expected_version=parsing.expected_version(req))
-        envelope.single(resp, views.order(self._wire, order), version=order.version)
+        envelope.single(resp, self._json(order), version=order.version)

@@ -4,19 +4,47 @@ converter whole, since every field of an Order is part of the contract."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
+from orderzap_core.bounded import BoundedMap
 from orderzap_core.domain.accounts import Restaurant, User
 from orderzap_core.domain.events import OrderEvent
 from orderzap_core.domain.menu import MenuItem
 from orderzap_core.domain.orders import Order
 from orderzap_core.wire import Wire, rfc3339
+from orderzap_http.media import Written, dumps
+
+#: Order versions whose JSON a process keeps (the oldest rendered is forgotten first).
+RENDERED_ORDERS = 10_000
 
 
 def order(wire: Wire, value: Order) -> dict[str, Any]:
     """The order object of api.md."""
     data: dict[str, Any] = wire.dump(value)
     return data
+
+
+class OrderJson:
+    """The order object of api.md as ready JSON, each version of an order rendered once.
+
+    Every change to an order raises its version and sets its ``updated_at``, so the JSON of one
+    (restaurant, id, version, ``updated_at``) never changes; a page of orders is mostly orders
+    already rendered for an earlier page (docs/performance.md)."""
+
+    def __init__(self, wire: Wire, size: int = RENDERED_ORDERS) -> None:
+        self._wire = wire
+        self._rendered: BoundedMap[tuple[UUID, UUID, int, datetime], Written] = BoundedMap(size)
+
+    def __call__(self, value: Order) -> Written:
+        """``value`` as JSON, to be placed in a response body as it is."""
+        key = (value.restaurant_id, value.id, value.version, value.updated_at)
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            rendered = Written(dumps(order(self._wire, value)))
+            self._rendered.put(key, rendered)
+        return rendered
 
 
 def menu_item(value: MenuItem) -> dict[str, Any]:
