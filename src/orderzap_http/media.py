@@ -112,8 +112,10 @@ class Written:
     __slots__ = ("fragment", "json")
 
     def __init__(self, data: bytes) -> None:
-        self.json = data
-        self.fragment = orjson.Fragment(data)
+        # NOTE: a copy, because the bytes orjson returns keep its whole write buffer (about 8 KiB
+        # for an order of 700 bytes): 10,000 kept renders were 80 MiB a worker instead of 8.
+        self.json = bytes(memoryview(data))
+        self.fragment = orjson.Fragment(self.json)
 
 
 def dumps(value: Any) -> bytes:

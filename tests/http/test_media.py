@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from decimal import Decimal
 
 import pytest
@@ -96,6 +97,19 @@ def test_json_written_before_is_placed_as_it_is_either_way() -> None:
     written = Written(b'{"a":[1,"Zo\xc3\xab"]}')
     assert dumps({"o": written}) == b'{"o":{"a":[1,"Zo\xc3\xab"]}}'
     assert dumps({"o": written, "n": 2**70}) == b'{"o":{"a":[1,"Zo\xc3\xab"]},"n":1180591620717411303424}'
+
+
+def test_json_written_before_keeps_no_more_memory_than_its_bytes() -> None:
+    notes = "x" * 700
+    tracemalloc.start()
+    try:
+        kept = [Written(dumps({"notes": notes, "n": n})) for n in range(100)]
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert [k.json for k in kept] == [b'{"notes":"%s","n":%d}' % (notes.encode(), n) for n in range(100)]
+    # NOTE: each keeps a copy of about its length; the bytes orjson returned kept its 8 KiB buffer.
+    assert held < 100 * 2 * len(kept[0].json)
 
 
 JSON_VALUES = st.recursive(
