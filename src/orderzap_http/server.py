@@ -251,6 +251,7 @@ def run(settings: Settings, prepare: Callable[[Runtime], None] | None = None) ->
     master, before any worker exists), then gunicorn. Raises StartupError; exits via SystemExit."""
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _stop_during_startup)
+    master = os.getpid()
     metrics_dir = _multiprocess_metrics_dir()
     logs.configure(settings)
     quiet_libraries(settings)
@@ -267,10 +268,14 @@ def run(settings: Settings, prepare: Callable[[Runtime], None] | None = None) ->
         # gunicorn now installs its own signal handlers: SIGTERM is a graceful stop from here on.
         OrderZapApplication(settings, database.endpoints).run()
     finally:
-        if database is not None:
-            database.stop()
-        if metrics_dir is not None:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+        # NOTE: a worker is forked inside .run() and a worker that leaves (SIGHUP, a restart)
+        # unwinds through here too: only the master may leave the database and remove the metrics
+        # the other workers still write.
+        if os.getpid() == master:
+            if database is not None:
+                database.stop()
+            if metrics_dir is not None:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
         sys.stdout.flush()
 
 

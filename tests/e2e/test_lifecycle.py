@@ -5,6 +5,7 @@ demo restaurant, its login and the signing secret (so earlier tokens still work)
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -140,3 +141,29 @@ def test_tokens_from_before_a_restart_still_work(second: Run) -> None:
     assert second.in_flight_answer.startswith("200 "), second.in_flight_answer
     assert second.exit_code == 0, second.log
     assert second.postgres_left == []
+
+
+def test_workers_replaced_on_sighup_serve_and_the_database_and_metrics_stay(
+        data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # NOTE: gunicorn's SIGHUP lets each worker leave gracefully and starts new ones. A worker
+    # leaving must not take the master's database or the workers' shared metrics with it.
+    server = Server(data_dir, tmp_path_factory.mktemp("logs") / "hup.log")
+    try:
+        api = Api(server.url, server.startup["demo"]["token"])
+        assert api.request("GET", "/v1/me").status_code == 200
+        booted = server.log().count("Booting worker")
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + STOP_WAIT     # bounds a wait; not an assertion on speed
+        while server.log().count("Booting worker") < 2 * booted and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.log().count("Booting worker") == 2 * booted, server.log()
+        for _ in range(8):                          # new connections reach both new workers
+            fresh = Api(server.url, server.startup["demo"]["token"])
+            assert fresh.request("GET", "/v1/me").status_code == 200, server.log()
+            assert fresh.request("GET", "/metrics").status_code == 200, server.log()
+            fresh.client.close()
+        assert postgres_processes(data_dir)
+        assert "Traceback" not in server.log()
+        assert server.terminate() == 0, server.log()
+    finally:
+        server.kill_leftovers()
