@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from orderzap_core.bounded import BoundedMap
 from orderzap_core.domain.accounts import Restaurant, User
@@ -35,11 +34,12 @@ class OrderJson:
 
     def __init__(self, wire: Wire, size: int = RENDERED_ORDERS) -> None:
         self._wire = wire
-        self._rendered: BoundedMap[tuple[UUID, UUID, int, datetime], Written] = BoundedMap(size)
+        # NOTE: the ids' integers, which hash in C (a UUID hashes in Python).
+        self._rendered: BoundedMap[tuple[int, int, int, datetime], Written] = BoundedMap(size)
 
     def __call__(self, value: Order) -> Written:
         """``value`` as JSON, to be placed in a response body as it is."""
-        key = (value.restaurant_id, value.id, value.version, value.updated_at)
+        key = (value.restaurant_id.int, value.id.int, value.version, value.updated_at)
         rendered = self._rendered.get(key)
         if rendered is None:
             rendered = Written(dumps(order(self._wire, value)))
