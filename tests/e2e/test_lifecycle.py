@@ -157,7 +157,7 @@ def test_workers_replaced_on_sighup_serve_and_the_database_and_metrics_stay(
         while server.log().count("Booting worker") < 2 * booted and time.monotonic() < deadline:
             time.sleep(0.05)
         assert server.log().count("Booting worker") == 2 * booted, server.log()
-        for _ in range(8):                          # new connections reach both new workers
+        for _ in range(8):                          # fresh connections, taken by the new workers
             fresh = Api(server.url, server.startup["demo"]["token"])
             assert fresh.request("GET", "/v1/me").status_code == 200, server.log()
             assert fresh.request("GET", "/metrics").status_code == 200, server.log()
